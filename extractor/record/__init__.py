@@ -1,0 +1,1 @@
+"""The disclosure record: its vocabulary (kinds, value keys) and text normalisation."""

@@ -1,0 +1,43 @@
+"""Column identities of the line-item tables: which value is the sum of which others.
+
+Shared by identity-guided placement (extraction) and the arithmetic checks (validation).
+"""
+
+from __future__ import annotations
+
+#: kind -> tuple of (total key, part keys); a missing value counts as 0.
+ROW_IDENTITIES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "income_summary": (
+        ("total", ("current_subtotal", "carryover")),
+        ("current_subtotal", ("fiscal_allocation", "special_account", "business_income",
+                              "operating_income", "superior_subsidy", "subsidiary_remittance",
+                              "other_income")),
+    ),
+    "expenditure_summary": (
+        ("total", ("basic", "project", "operating", "remit_superior", "subsidiary_grant", "reserve")),
+    ),
+    "general_budget_expenditure": (("total", ("basic", "project")),),
+    "government_fund_expenditure": (("total", ("basic", "project")),),
+    "state_capital_expenditure": (("total", ("basic", "project")),),
+    "general_budget_basic_expenditure": (("total", ("personnel", "public")),),
+    "three_public_expenditure": (("total", ("general_budget", "government_fund", "state_capital")),),
+    "fiscal_allocation_summary": (("total", ("general_budget", "government_fund", "state_capital")),),
+}
+
+#: Printed precision of amounts: a sum may differ from its parts by rounding of each part.
+TOLERANCE = 0.011
+
+
+def identity_holds(values: dict[str, float | None], total: str, parts: tuple[str, ...]) -> bool:
+    """Return True when values[total] equals the sum of the parts within rounding (blanks are 0)."""
+    present = [k for k in (total, *parts) if values.get(k) is not None]
+    if not present:
+        return True
+    expected = sum(values.get(k) or 0.0 for k in parts)
+    slack = TOLERANCE * max(1, len([k for k in parts if values.get(k)]))
+    return abs((values.get(total) or 0.0) - expected) <= slack
+
+
+def parent_code(code: str) -> str | None:
+    """Return the classification parent of a code (2060101 → 20601 → 206), None for a 类 code."""
+    return code[:-2] if len(code) in (5, 7) else None
