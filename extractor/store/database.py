@@ -1,0 +1,211 @@
+"""The DuckDB store: open with migrations, write one converted document atomically, record runs, query.
+
+A document is keyed by the content hash of its source bytes, so converting the same file again
+replaces its rows instead of adding new ones, and a file changed on disk replaces its old version.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from extractor.store import rows as flat
+from extractor.store.migrations import SchemaError, apply_migrations, pending_migrations
+
+Connection = duckdb.DuckDBPyConnection
+
+STATUSES = ("ok", "partial", "failed")
+
+DOCUMENT_COLUMNS = (
+    "document_id", "source_path", "source_name", "agency_code", "agency_name", "fiscal_year",
+    "budget_level", "currency_unit", "status", "error", "extractor", "extractor_version", "pages",
+    "seconds_total", "timings", "record", "converted_at", "run_id",
+)
+
+#: Tables holding a document's child rows, deleted when the document is replaced.
+CHILD_TABLES = ("tables", "line_items", "performance_cards", "indicators", "narrative", "findings")
+
+
+class QueryError(RuntimeError):
+    """A query against the store failed (bad SQL, a write on a read-only store, a missing file)."""
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """One converted (or failed) source document, ready to be written to the store."""
+
+    document_id: str
+    source_path: str
+    source_name: str
+    status: str
+    error: str | None = None
+    extractor: str | None = None
+    extractor_version: str | None = None
+    pages: int | None = None
+    seconds_total: float | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    record: dict[str, Any] | None = None
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    run_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}, got {self.status!r}")
+        if self.record is None and self.status != "failed":
+            raise ValueError(f"a document without a record must have status 'failed', got {self.status!r}")
+
+
+def open_store(path: str | Path, read_only: bool = False) -> Connection:
+    """Open (creating if needed) the store at ``path`` and apply pending migrations.
+
+    A read-only store is never migrated: it must already be at the latest schema version.
+    """
+    if read_only:
+        con = duckdb.connect(str(path), read_only=True)
+        if pending_migrations(con):
+            con.close()
+            raise SchemaError(f"{path} needs migrating: open it once read-write")
+        return con
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    apply_migrations(con)
+    return con
+
+
+def write_document(con: Connection, doc: StoredDocument) -> None:
+    """Replace the stored version(s) of ``doc`` with it, in one transaction.
+
+    Removes the rows of the same document_id and of any earlier document read from the same
+    source_path, then inserts the new rows; any exception rolls everything back and is re-raised.
+    """
+    con.begin()
+    try:
+        _delete_previous(con, doc.document_id, doc.source_path)
+        _upsert_document(con, doc)
+        if doc.record is not None:
+            _insert_children(con, doc.document_id, doc.record, doc.findings)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+
+
+def _delete_previous(con: Connection, document_id: str, source_path: str) -> None:
+    ids = [row[0] for row in con.execute(
+        "SELECT document_id FROM documents WHERE document_id = ? OR source_path = ?",
+        [document_id, source_path],
+    ).fetchall()]
+    for old_id in ids:
+        for table in CHILD_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE document_id = ?", [old_id])
+        # The row keyed document_id itself is overwritten by the upsert: DuckDB before 1.2 rejects
+        # deleting and re-inserting one primary key inside a transaction.
+        if old_id != document_id:
+            con.execute("DELETE FROM documents WHERE document_id = ?", [old_id])
+
+
+def _upsert_document(con: Connection, doc: StoredDocument) -> None:
+    placeholders = ", ".join("?" for _ in DOCUMENT_COLUMNS)
+    con.execute(
+        f"INSERT OR REPLACE INTO documents ({', '.join(DOCUMENT_COLUMNS)}) VALUES ({placeholders})",
+        _document_row(doc),
+    )
+
+
+def _insert_children(
+    con: Connection, document_id: str, record: dict[str, Any], findings: Sequence[dict[str, Any]]
+) -> None:
+    _insert_rows(con, "tables", flat.TABLE_COLUMNS, flat.table_rows(document_id, record))
+    _insert_rows(con, "line_items", flat.LINE_ITEM_COLUMNS, flat.line_item_rows(document_id, record))
+    _insert_rows(con, "performance_cards", flat.CARD_COLUMNS, flat.card_rows(document_id, record))
+    _insert_rows(con, "indicators", flat.INDICATOR_COLUMNS, flat.indicator_rows(document_id, record))
+    _insert_rows(con, "narrative", flat.NARRATIVE_COLUMNS, flat.narrative_rows(document_id, record))
+    _insert_rows(con, "findings", flat.FINDING_COLUMNS, flat.finding_rows(document_id, findings))
+
+
+def _insert_rows(con: Connection, table: str, columns: Sequence[str], rows: Sequence[flat.Row]) -> None:
+    """Insert ``rows`` (tuples in ``columns`` order) into ``table``; nothing to do for no rows."""
+    if not rows:
+        return
+    placeholders = ", ".join("?" for _ in columns)
+    con.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows)
+
+
+def _document_row(doc: StoredDocument) -> flat.Row:
+    fields = flat.document_fields(doc.record)
+    record_json = None if doc.record is None else json.dumps(doc.record, ensure_ascii=False)
+    return (
+        doc.document_id, str(doc.source_path), doc.source_name, fields["agency_code"],
+        fields["agency_name"], fields["fiscal_year"], fields["budget_level"], fields["currency_unit"],
+        doc.status, doc.error, doc.extractor, doc.extractor_version, doc.pages, doc.seconds_total,
+        json.dumps(doc.timings, ensure_ascii=False), record_json, _utc_now(), doc.run_id,
+    )
+
+
+def stored_hashes(con: Connection) -> dict[str, tuple[str, str | None, str]]:
+    """Return ``source_path -> (document_id, extractor_version, status)`` of every stored document."""
+    result = con.execute(
+        "SELECT source_path, document_id, extractor_version, status FROM documents ORDER BY converted_at"
+    ).fetchall()
+    return {path: (document_id, version, status) for path, document_id, version, status in result}
+
+
+def start_run(con: Connection, command: str, extractor: str | None) -> str:
+    """Record the start of a batch run and return its new run_id."""
+    run_id = uuid.uuid4().hex
+    con.execute(
+        "INSERT INTO runs (run_id, started_at, command, extractor) VALUES (?, ?, ?, ?)",
+        [run_id, _utc_now(), command, extractor],
+    )
+    return run_id
+
+
+def finish_run(
+    con: Connection,
+    run_id: str,
+    *,
+    files_total: int,
+    converted: int,
+    failed: int,
+    seconds: float | None = None,
+) -> None:
+    """Record the end of run ``run_id`` with its counts; ``seconds`` defaults to the wall time since start."""
+    finished = _utc_now()
+    started = con.execute("SELECT started_at FROM runs WHERE run_id = ?", [run_id]).fetchone()
+    if started is None:
+        raise KeyError(f"no run {run_id!r}")
+    elapsed = seconds if seconds is not None else (finished - started[0]).total_seconds()
+    con.execute(
+        "UPDATE runs SET finished_at = ?, files_total = ?, converted = ?, failed = ?, seconds = ? "
+        "WHERE run_id = ?",
+        [finished, files_total, converted, failed, elapsed, run_id],
+    )
+
+
+def query(db_path: str | Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run ``sql`` on a read-only connection to the store; return (column names, rows).
+
+    Writes are rejected by DuckDB's read-only mode; every database error becomes a QueryError.
+    """
+    if not Path(db_path).exists():
+        raise QueryError(f"no store at {db_path}")
+    try:
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            cursor = con.execute(sql)
+            if cursor.description is None:
+                return [], []
+            return [column[0] for column in cursor.description], cursor.fetchall()
+    except duckdb.Error as error:
+        raise QueryError(f"query failed: {error}") from error
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)

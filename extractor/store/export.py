@@ -1,0 +1,66 @@
+"""Export the store: one Parquet or CSV file per table (DuckDB ``COPY``), or one record JSON per document."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from extractor.store.database import Connection, open_store
+
+FORMATS = ("parquet", "csv", "records")
+
+#: Tables written by a parquet/csv export, in this order.
+EXPORT_TABLES = (
+    "documents", "tables", "line_items", "performance_cards", "indicators", "narrative", "findings", "runs",
+)
+
+
+def export(db_path: str | Path, fmt: str, out_dir: str | Path) -> list[Path]:
+    """Write the store at ``db_path`` to ``out_dir`` in ``fmt`` and return the files written."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {FORMATS}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    con = open_store(db_path, read_only=True)
+    try:
+        if fmt == "records":
+            return export_records(con, out)
+        return [export_table(con, table, fmt, out) for table in EXPORT_TABLES]
+    finally:
+        con.close()
+
+
+def export_table(con: Connection, table: str, fmt: str, out: Path) -> Path:
+    """Copy one table to ``out/<table>.<fmt>`` and return the path."""
+    if table not in EXPORT_TABLES:
+        raise ValueError(f"not an exportable table: {table!r}")
+    target = out / f"{table}.{fmt}"
+    options = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER true"
+    con.execute(f"COPY (SELECT * FROM {table} ORDER BY ALL) TO {_sql_string(target)} ({options})")
+    return target
+
+
+def export_records(con: Connection, out: Path) -> list[Path]:
+    """Write each stored record as pretty-printed JSON named ``<source_name>.json``; return the paths.
+
+    Failed documents (no record) are skipped; a stem shared by two documents gets the start of
+    the document_id appended so that neither file overwrites the other.
+    """
+    stored = con.execute(
+        "SELECT source_name, document_id, record FROM documents WHERE record IS NOT NULL "
+        "ORDER BY source_name, document_id"
+    ).fetchall()
+    written: list[Path] = []
+    taken: set[str] = set()
+    for source_name, document_id, record in stored:
+        stem = source_name if source_name not in taken else f"{source_name}-{document_id[:12]}"
+        taken.add(stem)
+        target = out / f"{stem}.json"
+        text = json.dumps(json.loads(record), ensure_ascii=False, indent=2)
+        target.write_text(text + "\n", encoding="utf-8")
+        written.append(target)
+    return written
+
+
+def _sql_string(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
