@@ -1,0 +1,1 @@
+"""Input backends: each turns one filing into positioned text lines for the region splitter."""
