@@ -1,0 +1,1 @@
+"""Extractors: turn regions into the parts of a disclosure record."""

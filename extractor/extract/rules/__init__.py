@@ -1,0 +1,1 @@
+"""The deterministic, layout-aware rules extractor (offline, no model)."""

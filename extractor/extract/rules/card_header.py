@@ -1,0 +1,249 @@
+"""Read a card's header block: project code and name, budget, fund use, spending plan and goals.
+
+The block is found by its printed labels (项目编码, 项目名称, 预算数, 资金支出计划, 绩效目标), which
+every layout keeps; only the spending plan needs cell positions, and a plain dump that lost them
+keeps the amounts in printed order, right-aligned so that a lone amount lands on 12月底.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from extractor.extract.rules.numbers import parse_amount
+from extractor.ingest.text import Line
+from extractor.record.normalize import normalize_text
+
+PLAN_SLOTS = 4
+_CODE_LABEL, _NAME_LABEL = "项目编码", "项目名称"
+_BUDGET_LABELS: dict[str, tuple[str, ...]] = {
+    "total": ("预算数", "年度资金总额", "资金总额"),
+    "fiscal": ("财政资金", "财政拨款"),
+    "other": ("其他资金",),
+}
+_BLOCK_LABELS = ("预算规模", "资金用途", "预算数", "年度资金总额", "资金支出计")
+_PLAN_LABEL = "资金支出计"
+_MONTH = re.compile(r"(\d{1,2})\s*月\s*[底末]")
+_NUMBER = r"(\d[\d,]*(?:\.\d+)?)"
+_GOALS_LABEL = re.compile(r"^(?:年度)?(?:总体)?绩效目标(?!表)\s*[:：]?")
+_GOAL_ENUMERATOR = re.compile(r"^\s*(?:\d{1,2}\s*[.、．](?!\d)|[(（]\d{1,2}[)）]|目标\d{1,2}\s*[:：])\s*")
+_ITEM_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.、．]\s*")
+_INDICATOR_HEADER = ("一级指标", "二级指标")
+
+
+@dataclass(frozen=True)
+class CardHeader:
+    """The header block of one card; ``found`` is False for a card that prints none."""
+
+    found: bool = False
+    project_code: str | None = None
+    project_name: str | None = None
+    budget: dict[str, float | None] = field(default_factory=dict)
+    fund_use: str | None = None
+    spending_plan: list[float | None] = field(default_factory=list)
+    goals: list[str] = field(default_factory=list)
+
+
+def flat_text(line: Line) -> str:
+    """Return a line's text with wrapped cell text joined (no line breaks) and cells space-separated."""
+    return " ".join(_join_wraps(c) for c in line.cells if c.strip())
+
+
+def _join_wraps(cell: str) -> str:
+    return "".join(piece.strip() for piece in cell.split("\n"))
+
+
+def is_indicator_header(line: Line) -> bool:
+    """Return True for the 一级指标 / 二级指标 … column header row of the indicator table."""
+    folded = normalize_text(line.text)
+    return all(label in folded for label in _INDICATOR_HEADER)
+
+
+def header_part(body: tuple[Line, ...]) -> tuple[tuple[Line, ...], tuple[Line, ...]]:
+    """Split a card body into the header block and the indicator table (from its column header)."""
+    for index, line in enumerate(body):
+        if is_indicator_header(line):
+            return body[:index], body[index:]
+    return body, ()
+
+
+def read_header(lines: tuple[Line, ...], positional: bool) -> CardHeader:
+    """Return the header fields of a card from the lines before its indicator table."""
+    goals = _goals(lines)
+    code_at = _first(lines, lambda t: _CODE_LABEL in t)
+    name_at = _first(lines, lambda t: _NAME_LABEL in t)
+    budget_at = _first(lines, lambda t: any(label in t for label in _BUDGET_LABELS["total"]))
+    if code_at is None and name_at is None and budget_at is None:
+        return CardHeader(goals=goals)
+    return CardHeader(
+        found=True,
+        project_code=None if code_at is None else _code(flat_text(lines[code_at])),
+        project_name=None if name_at is None else _name(lines, name_at),
+        budget={} if budget_at is None else _budget(flat_text(lines[budget_at])),
+        fund_use=None if budget_at is None else _fund_use(lines, budget_at),
+        spending_plan=_spending_plan(lines, positional),
+        goals=goals,
+    )
+
+
+def _first(lines: tuple[Line, ...], test: Callable[[str], bool]) -> int | None:
+    """Return the index of the first line whose normalised text passes ``test``."""
+    return next((i for i, line in enumerate(lines) if test(normalize_text(line.text))), None)
+
+
+def _is_block_label(text: str) -> bool:
+    folded = normalize_text(text)
+    return (
+        any(folded.startswith(label) for label in _BLOCK_LABELS)
+        or bool(_GOALS_LABEL.match(folded))
+        or _CODE_LABEL in folded
+        or _NAME_LABEL in folded
+    )
+
+
+def _code(text: str) -> str | None:
+    """Return the project code printed after 项目编码 (stray spaces inside it removed)."""
+    code = _after_label(text, _CODE_LABEL, _NAME_LABEL)
+    return re.sub(r"\s+", "", code) or None if code else None
+
+
+def _name(lines: tuple[Line, ...], at: int) -> str | None:
+    """Return the name printed after 项目名称, with the lines it wrapped onto joined."""
+    pieces = [_after_label(flat_text(lines[at]), _NAME_LABEL, _CODE_LABEL) or ""]
+    for line in lines[at + 1 :]:
+        if _is_block_label(line.text):
+            break
+        pieces.append(flat_text(line).strip())
+    return "".join(pieces).strip() or None
+
+
+def _after_label(text: str, label: str, stop_label: str) -> str | None:
+    """Return the text printed after ``label`` up to ``stop_label`` (labels may carry inner spaces)."""
+    match = re.search(r"\s*".join(label) + r"\s*[:：]?", text)
+    if not match:
+        return None
+    rest = text[match.end() :]
+    stop = re.search(r"\s*".join(stop_label), rest)
+    return (rest[: stop.start()] if stop else rest).strip()
+
+
+def _budget(text: str) -> dict[str, float | None]:
+    folded = normalize_text(text)
+    budget: dict[str, float | None] = {}
+    for key, labels in _BUDGET_LABELS.items():
+        budget[key] = None
+        for label in labels:
+            match = re.search(re.escape(label) + r"[:：]?" + _NUMBER, folded)
+            if match:
+                budget[key] = parse_amount(match.group(1))
+                break
+    return budget
+
+
+def _fund_use(lines: tuple[Line, ...], budget_at: int) -> str | None:
+    pieces = []
+    for line in lines[budget_at + 1 :]:
+        folded = normalize_text(line.text)
+        if folded.startswith(_PLAN_LABEL) or _GOALS_LABEL.match(folded) or _MONTH.search(line.text):
+            break
+        if not _is_block_label(line.text):
+            pieces.append(flat_text(line).strip())
+    return "".join(pieces) or None
+
+
+def _spending_plan(lines: tuple[Line, ...], positional: bool) -> list[float | None]:
+    months_at = _first(lines, lambda t: len(_MONTH.findall(t)) >= 2)
+    plan: list[float | None] = [None] * PLAN_SLOTS
+    if months_at is None or months_at + 1 >= len(lines):
+        return plan
+    values = lines[months_at + 1]
+    if _GOALS_LABEL.match(normalize_text(values.text)):
+        return plan
+    if positional:
+        placed = _place_by_column(lines[months_at], values)
+        if placed is not None:
+            return placed
+    amounts = [a for a in (_plan_amount(t) for t in values.text.split()) if a is not None]
+    if len(amounts) == len(values.text.split()):
+        amounts = amounts[-PLAN_SLOTS:]
+        plan[PLAN_SLOTS - len(amounts) :] = amounts
+    return plan
+
+
+def _plan_amount(text: str) -> float | None:
+    return parse_amount(text.strip().rstrip("%％"))
+
+
+def _place_by_column(months: Line, values: Line) -> list[float | None] | None:
+    """Put each amount under the month column it is printed in; None when the columns do not fit."""
+    columns = [i for i, cell in enumerate(months.cells) if _MONTH.search(cell)]
+    if len(columns) != PLAN_SLOTS:
+        return None
+    plan: list[float | None] = [None] * PLAN_SLOTS
+    for index, cell in enumerate(values.cells):
+        if not cell.strip():
+            continue
+        amount = _plan_amount(cell)
+        slots = [s for s, column in enumerate(columns) if column <= index]
+        if amount is None or not slots or plan[slots[-1]] is not None:
+            return None
+        plan[slots[-1]] = amount
+    return plan
+
+
+def _goals(lines: tuple[Line, ...]) -> list[str]:
+    """Return the goals printed after 绩效目标, one per enumerated item, wraps joined."""
+    start = _first(lines, lambda t: bool(_GOALS_LABEL.match(t)))
+    if start is None:
+        return []
+    pieces: list[str] = []
+    for offset, line in enumerate(lines[start:]):
+        cells = [c for c in line.cells if c.strip()]
+        if offset > 0 and _is_block_label(line.text):
+            break
+        if offset == 0:
+            cells[0] = _GOALS_LABEL.sub("", cells[0].strip(), count=1)
+        pieces.extend(p.strip() for c in cells for p in c.split("\n") if p.strip())
+    return _enumerated_items(pieces)
+
+
+def _enumerated_items(pieces: list[str]) -> list[str]:
+    goals: list[str] = []
+    for index, piece in enumerate(pieces):
+        if _starts_item(piece, len(goals) + 1, pieces[index + 1 :]):
+            pattern = _GOAL_ENUMERATOR if _GOAL_ENUMERATOR.match(piece) else _ITEM_NUMBER
+            goals.append(pattern.sub("", piece, count=1))
+        elif not goals:
+            goals.append(piece)
+        else:
+            goals[-1] += piece
+    cleaned = (_strip_stray_quotes(goal) for goal in goals)
+    return [goal for goal in cleaned if goal]
+
+
+def _starts_item(piece: str, expected: int, later: list[str]) -> bool:
+    """Return True when a piece opens the next enumerated goal ("2.", also "1.100%完成…")."""
+    if _GOAL_ENUMERATOR.match(piece):
+        return True
+    match = _ITEM_NUMBER.match(piece)
+    if not match or int(match.group(1)) != expected:
+        return False
+    return expected > 1 or any(_item_number(p) == expected + 1 for p in later)
+
+
+def _item_number(piece: str) -> int | None:
+    match = _ITEM_NUMBER.match(piece) or _GOAL_ENUMERATOR.match(piece)
+    digits = re.search(r"\d+", match.group(0)) if match else None
+    return int(digits.group(0)) if digits else None
+
+
+def _strip_stray_quotes(text: str) -> str:
+    """Drop an unpaired ASCII quote a PDF dump left at either end of a goal."""
+    text = text.strip()
+    if text.count('"') % 2 == 1:
+        if text.startswith('"'):
+            text = text[1:]
+        elif text.endswith('"'):
+            text = text[:-1]
+    return text.strip()

@@ -1,0 +1,140 @@
+"""Find the performance-target cards (绩效目标表) of a text dump and the lines each one spans.
+
+A card starts at its title ("5、项目名称绩效目标表") and runs to the next card title or the next
+section heading ("六、政府采购预算情况"). Titles are found in every printed text segment, so a title
+that a Word export buried as the last paragraph of a prose block is found too, and a title that a
+PDF dump wrapped over two lines ("3、关于下达…资金预算的通" / "知绩效目标表") is joined.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractor.ingest.text import Line, TextDocument
+from extractor.record.normalize import normalize_text
+
+CARD_MARK = "绩效目标表"
+_ENUMERATED = re.compile(r"^\s*(\d{1,3})\s*(?:、|[.．](?!\d))\s*")
+_TOC_LEADER = re.compile(r"(\.{3,}|…{2,}|·{3,})")
+_SECTION_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|第[一二三四五六七八九十]+部分)")
+_REFERENCE = re.compile(r"^(?:详见|参见|见)|[，。；]")
+_MAX_TITLE_LINES = 3
+
+
+@dataclass(frozen=True)
+class CardRegion:
+    """One card: its printed title, the lines after the title, and where it was printed."""
+
+    title: str
+    number: int | None
+    body: tuple[Line, ...]
+    first_line: int
+    last_line: int
+    page: int
+
+
+@dataclass(frozen=True)
+class _Title:
+    text: str
+    number: int | None
+    start: int  # index into doc.lines of the first title line
+    end: int  # index of the last title line (the body starts after it)
+    raw_line: int  # source line number of the title's first segment
+
+
+def card_title_name(title: str) -> str:
+    """Return a card title without its number and without 绩效目标表 (the name of a header-less card)."""
+    text = _ENUMERATED.sub("", title, count=1).strip()
+    if text.endswith(CARD_MARK):
+        text = text[: -len(CARD_MARK)]
+    return text.strip()
+
+
+def find_card_regions(doc: TextDocument) -> list[CardRegion]:
+    """Return the cards of a dump in printed order."""
+    lines = doc.lines
+    titles = _find_titles(lines, doc.layout == "word")
+    regions = []
+    for k, title in enumerate(titles):
+        stop = titles[k + 1].start if k + 1 < len(titles) else len(lines)
+        body_end = _body_end(lines, title.end + 1, stop)
+        body = lines[title.end + 1 : body_end]
+        last = body[-1].number if body else lines[title.end].number
+        regions.append(
+            CardRegion(title.text, title.number, tuple(body), title.raw_line, last, lines[title.start].page)
+        )
+    return regions
+
+
+def _segments(line: Line, cell_per_line: bool = False) -> list[tuple[int, str]]:
+    """Return (source line number, text) for every printed segment of a line, in order.
+
+    A cell's extra text lines are on the following source lines; so are the cells themselves in a
+    Word export (``cell_per_line``), while a tab-separated row keeps its cells on one line.
+    """
+    out: list[tuple[int, str]] = []
+    offset = 0
+    for cell in line.cells:
+        pieces = cell.split("\n")
+        out.extend((line.number + offset + k, piece.strip()) for k, piece in enumerate(pieces))
+        offset += len(pieces) - 1 + (1 if cell_per_line else 0)
+    return out
+
+
+def _is_title_text(text: str) -> bool:
+    """A card title ends with 绩效目标表 and is not a sentence pointing at one ("详见…绩效目标表")."""
+    return (
+        text.endswith(CARD_MARK)
+        and not _TOC_LEADER.search(text)
+        and not _REFERENCE.search(text)
+        and len(normalize_text(text)) > len(CARD_MARK)
+    )
+
+
+def _find_titles(lines: tuple[Line, ...], cell_per_line: bool) -> list[_Title]:
+    titles: list[_Title] = []
+    for index, line in enumerate(lines):
+        for raw_line, text in _segments(line, cell_per_line):
+            if _is_title_text(text):
+                titles.append(_complete_title(lines, index, raw_line, text, titles))
+                break
+    return titles
+
+
+def _complete_title(
+    lines: tuple[Line, ...], index: int, raw_line: int, text: str, found: list[_Title]
+) -> _Title:
+    """Join a title that wrapped: walk back over single-segment lines to the numbered first line."""
+    match = _ENUMERATED.match(text)
+    if match:
+        return _Title(text, int(match.group(1)), index, index, raw_line)
+    floor = found[-1].end + 1 if found else 0
+    expected = found[-1].number + 1 if found and found[-1].number is not None else None
+    joined = text
+    for back in range(1, _MAX_TITLE_LINES):
+        start = index - back
+        if start < floor or len(_segments(lines[start])) != 1:
+            break
+        joined = _segments(lines[start])[0][1] + joined
+        match = _ENUMERATED.match(joined)
+        if match and (expected is None or int(match.group(1)) == expected):
+            return _Title(joined, int(match.group(1)), start, index, lines[start].number)
+    return _Title(text, None, index, index, raw_line)
+
+
+def _is_page_number(line: Line) -> bool:
+    return len(line.cells) == 1 and line.cells[0].strip().isdigit() and len(line.cells[0].strip()) <= 3
+
+
+def _body_end(lines: tuple[Line, ...], start: int, stop: int) -> int:
+    """Return the index after the card's last line: before a section heading, without page numbers."""
+    end = stop
+    for index in range(start, stop):
+        first = next((text for _, text in _segments(lines[index]) if text), "")
+        if _SECTION_HEADING.match(first):
+            end = index
+            break
+    while end > start and _is_page_number(lines[end - 1]):
+        end -= 1
+    return end

@@ -1,0 +1,101 @@
+"""Rules extraction of the line-item and summary tables from a table region."""
+
+from __future__ import annotations
+
+from extractor.extract.rules.columns import value_keys
+from extractor.extract.rules.listed import fixed_asset_rows, procurement_rows
+from extractor.extract.rules.numbers import parse_amount
+from extractor.extract.rules.placement import place_rows
+from extractor.extract.rules.row_text import name_and_numbers, split_code, tokens_of
+from extractor.extract.rules.sided import sided_rows
+from extractor.extract.rules.table_body import RawRow, TableBody, split_body
+from extractor.record.kinds import CODED_KINDS, SIDED_KINDS
+from extractor.record.normalize import normalize_name
+from extractor.regions.model import Region
+
+_EMPTY_MARKS = ("空表", "无")
+
+
+def extract_table(region: Region, delimited: bool) -> dict:
+    """Return the contract's table entry for a table region."""
+    kind = region.table_kind or "other"
+    body = split_body(region.lines[1:], delimited)
+    header = " ".join(line.text for line in body.header)
+    rows = _rows_for(kind, body, header, delimited)
+    rows = [r for r in rows if any(v is not None for v in r["values"].values())]
+    table: dict = {"kind": kind, "title": _title(region), "empty": False, "rows": rows}
+    note = next((n for n in body.notes if all(m in n for m in _EMPTY_MARKS)), None)
+    if not rows and note:
+        table.update(empty=True, note=note.replace(" ", ""))
+    unit = _unit(region)
+    if unit:
+        table["unit"] = unit
+    table["provenance"] = {"method": "rules", "lines": list(region.line_span), "pages": list(region.pages)}
+    return table
+
+
+def _title(region: Region) -> str:
+    return region.title.replace(" ", "")
+
+
+def _unit(region: Region) -> str | None:
+    for line in region.lines[:12]:
+        compact = line.text.replace(" ", "")
+        for unit in ("万元", "千元", "元"):
+            if f"单位:{unit}" in compact:
+                return unit
+    return None
+
+
+def _rows_for(kind: str, body: TableBody, header: str, delimited: bool) -> list[dict]:
+    if kind in SIDED_KINDS:
+        return sided_rows(kind, body, header, delimited)
+    if kind == "fixed_assets":
+        return fixed_asset_rows(body, delimited)
+    if kind == "procurement":
+        return procurement_rows(body, delimited)
+    labels = 2 if kind in CODED_KINDS else 1
+    keys = value_keys(kind, header, max(body.column_count - labels, 0))
+    if delimited:
+        return [_delimited_row(kind, row, keys, labels) for row in body.rows]
+    return _plain_rows(kind, body.rows, keys, labels)
+
+
+def _delimited_row(kind: str, row: RawRow, keys: tuple[str, ...], labels: int) -> dict:
+    cells = list(row.cells)
+    if labels == 2:
+        code_cell = cells[0].replace(" ", "") if cells else ""
+        code, rest = split_code([code_cell]) if code_cell else (None, [])
+        name_cell = (rest[0] if rest else "") + (cells[1] if len(cells) > 1 else "")
+        values = cells[2:]
+    else:
+        code, name_cell, values = None, cells[0] if cells else "", cells[1:]
+    amounts = {key: parse_amount(cell) for key, cell in zip(keys, values)}
+    return _row(kind, code, normalize_name(name_cell), amounts, row)
+
+
+def _plain_rows(kind: str, raw_rows: tuple[RawRow, ...], keys: tuple[str, ...], labels: int) -> list[dict]:
+    parsed = []
+    for row in raw_rows:
+        pieces = [tokens_of(text) for text in row.cells]
+        code, pieces[0] = split_code(pieces[0]) if labels == 2 else (None, pieces[0])
+        split = [name_and_numbers(tokens) for tokens in pieces]
+        name = normalize_name("".join(words for words, _ in split))
+        parsed.append((code, name, [n for _, numbers in split for n in numbers], row))
+    placed = place_rows(kind, keys, [(code, nums) for code, _, nums, _ in parsed])
+    return [_row(kind, code, name, values, row, placed=True)
+            for (code, name, _, row), values in zip(parsed, placed)]
+
+
+def _row(kind: str, code: str | None, name: str, values: dict, row: RawRow, placed: bool = False) -> dict:
+    clean = {k: v for k, v in values.items() if v is not None}
+    entry: dict = {"code": code, "name": name, "values": clean} if kind in CODED_KINDS else {
+        "name": name, "values": clean}
+    entry["provenance"] = _provenance(row, "identity-placed" if placed and len(clean) > 1 else "rules")
+    return entry
+
+
+def _provenance(row: RawRow, method: str) -> dict:
+    lines = [line.number for line in row.lines]
+    return {"method": method, "lines": [min(lines), max(lines)] if lines else [],
+            "page": row.lines[0].page if row.lines else None}

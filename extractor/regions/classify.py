@@ -1,0 +1,49 @@
+"""Tell what a printed title names: a table kind, a performance card, or nothing.
+
+Classification is by meaning (the words a title of that kind must carry), not by one
+province's exact titles: 部门预算收支总表, 2025年部门财务收支预算总表 and 公开01表 headings all
+name the same kind.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractor.record.normalize import normalize_text
+
+_TOC_LEADER = re.compile(r"(\.{3,}|…{2,}|·{3,})")
+_SENTENCE = re.compile(r"[，。；;,]")
+_MAX_TITLE = 60
+
+#: (kind, words that must all appear, words that must not appear), first match wins.
+_TITLE_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("card", ("绩效目标表",), ()),
+    ("three_public_expenditure", ("三公",), ("说明",)),
+    ("fiscal_allocation_summary", ("财政拨款收支",), ()),
+    ("income_expenditure_summary", ("收支", "总表"), ()),
+    ("income_summary", ("收入", "总表"), ()),
+    ("expenditure_summary", ("支出", "总表"), ()),
+    ("general_budget_basic_expenditure", ("一般公共预算", "基本支出"), ()),
+    ("government_fund_expenditure", ("基金预算", "支出"), ()),
+    ("state_capital_expenditure", ("国有资本经营预算", "支出"), ()),
+    ("general_budget_expenditure", ("一般公共预算", "支出"), ()),
+    ("fixed_assets", ("固定资产", "表"), ()),
+    ("procurement", ("政府采购预算",), ("情况", "详见")),
+)
+
+
+def _title_shaped(text: str) -> bool:
+    return 4 <= len(text) <= _MAX_TITLE and not _TOC_LEADER.search(text) and not _SENTENCE.search(text)
+
+
+def classify_title(text: str) -> str | None:
+    """Return the region kind a title line names (a table kind or "card"), else None."""
+    folded = normalize_text(text)
+    if not _title_shaped(folded):
+        return None
+    if not (folded.endswith("表") or folded.endswith("预算") or "绩效目标表" in folded):
+        return None
+    for kind, required, forbidden in _TITLE_RULES:
+        if all(w in folded for w in required) and not any(w in folded for w in forbidden):
+            return kind
+    return None

@@ -1,0 +1,51 @@
+"""Split a text dump into regions: the tables, the performance cards and the prose around them."""
+
+from __future__ import annotations
+
+import re
+
+from extractor.ingest.text import Line, TextDocument
+from extractor.regions.classify import classify_title
+from extractor.regions.model import Region
+
+_SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]+[、.]\S")
+_PROSE_MARKS = ("情况说明",)
+
+
+def title_kind(line: Line) -> str | None:
+    """Return the region kind a line's first cell titles (a table kind or "card"), else None."""
+    return classify_title(line.cells[0]) if line.cells else None
+
+
+def is_prose_break(line: Line) -> bool:
+    """Return True for a line that cannot belong to a table: a section heading or a sentence."""
+    text = line.text
+    if text.startswith("注"):
+        return False
+    if _SECTION_HEADING.match(text) or any(m in text for m in _PROSE_MARKS):
+        return True
+    return "。" in text and len(line.cells) == 1
+
+
+def split_regions(doc: TextDocument) -> list[Region]:
+    """Return the document's regions in printed order (every line in exactly one region)."""
+    regions: list[Region] = []
+    kind, table_kind, title, current = "prose", None, "", []
+    for line in doc.lines:
+        found = title_kind(line)
+        ends_table = kind == "table" and is_prose_break(line)
+        ends_card = kind == "card" and _SECTION_HEADING.match(line.text) is not None
+        if found or ends_table or ends_card:
+            if current:
+                regions.append(Region(kind, table_kind, title, tuple(current)))
+            current = []
+            if found == "card":
+                kind, table_kind, title = "card", None, line.text
+            elif found:
+                kind, table_kind, title = "table", found, line.cells[0]
+            else:
+                kind, table_kind, title = "prose", None, ""
+        current.append(line)
+    if current:
+        regions.append(Region(kind, table_kind, title, tuple(current)))
+    return regions
