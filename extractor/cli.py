@@ -1,0 +1,186 @@
+"""The ``yusuan`` command line: a thin shell over the library (convert, eval, export, query)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from extractor import EXTRACTOR_VERSION
+from extractor.pipeline import ConversionResult, collect_inputs, convert_file
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Turn Chinese government budget disclosures into validated, queryable data.")
+out = Console()
+err = Console(stderr=True)
+
+
+@app.command()
+def convert(
+    paths: list[Path] = typer.Argument(..., help="Filings (.txt dumps) or folders of them."),
+    db: Path = typer.Option(..., "--db", help="DuckDB file to write (created if missing)."),
+    records: Path | None = typer.Option(None, "--records", help="Also write one record JSON per filing here."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary table."),
+) -> None:
+    """Convert filings into validated disclosure records stored in a DuckDB file."""
+    from extractor.store import StoredDocument, finish_run, open_store, start_run, write_document
+
+    files = list(collect_inputs(paths))
+    if not files:
+        err.print(f"[red]error:[/] no input files under {', '.join(map(str, paths))}")
+        raise typer.Exit(2)
+    con = open_store(db)
+    run_id = start_run(con, "convert " + " ".join(map(str, paths)), "rules")
+    started, results = time.perf_counter(), []
+    with _progress(quiet or len(files) == 1) as progress:
+        task = progress.add_task("converting", total=len(files))
+        for path in files:
+            result = convert_file(path)
+            write_document(con, _stored(result, run_id, StoredDocument))
+            if result.status == "failed":
+                progress.console.print(f"[red]failed[/] {result.error}", highlight=False, soft_wrap=True)
+            elif records is not None:
+                _write_record(records, result)
+            results.append(result)
+            progress.advance(task)
+    failed = sum(r.status == "failed" for r in results)
+    finish_run(con, run_id, files_total=len(files), converted=len(files) - failed, failed=failed,
+               seconds=time.perf_counter() - started)
+    con.close()
+    if not quiet:
+        _print_summary(results, db)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _progress(disable: bool) -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeRemainingColumn(), console=err, disable=disable)
+
+
+def _stored(result: ConversionResult, run_id: str, stored_type):  # noqa: ANN001, ANN202
+    from extractor.store import content_hash, file_content_hash
+
+    try:
+        document_id = file_content_hash([result.source_path])
+    except OSError:
+        document_id = content_hash([f"unreadable:{result.source_path}".encode()])
+    return stored_type(
+        document_id=document_id, source_path=str(Path(result.source_path).resolve()),
+        source_name=result.source_name, status=result.status, error=result.error,
+        extractor=result.extractor, extractor_version=result.extractor_version, pages=result.pages,
+        seconds_total=result.seconds, timings=result.timings, record=result.record, run_id=run_id,
+    )
+
+
+def _write_record(folder: Path, result: ConversionResult) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{result.source_name}.json"
+    tmp = target.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(result.record, ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp.replace(target)
+
+
+def _print_summary(results: list[ConversionResult], db: Path) -> None:
+    table = Table(title=f"yusuan convert → {db}")
+    for column in ("file", "status", "pages", "tables", "rows", "cards", "seconds"):
+        table.add_column(column, justify="left" if column in ("file", "status") else "right")
+    for r in results:
+        rec = r.record or {}
+        rows = sum(len(t.get("rows", [])) for t in rec.get("tables", []))
+        style = "green" if r.status == "ok" else "red"
+        table.add_row(r.source_name, f"[{style}]{r.status}[/]", str(r.pages), str(len(rec.get("tables", []))),
+                      str(rows), str(len(rec.get("performance_cards", []))), f"{r.seconds:.2f}")
+    out.print(table)
+    failed = sum(r.status == "failed" for r in results)
+    out.print(f"{len(results) - failed} converted, {failed} failed (extractor {EXTRACTOR_VERSION})")
+
+
+@app.command("eval")
+def evaluate(
+    gold: Path = typer.Option(..., "--gold", help="Folder of hand-labelled records (*.json)."),
+    pred: Path = typer.Option(..., "--pred", help="Folder of predicted records, paired with gold by file stem."),
+    json_out: Path | None = typer.Option(None, "--json", help="Write the full report as JSON here."),
+) -> None:
+    """Score predicted records against gold with the contract's rules, per document and overall."""
+    from extractor.evaluate.report import evaluate_dirs, render_report, report_to_json
+
+    for folder, label in ((gold, "--gold"), (pred, "--pred")):
+        if not folder.is_dir():
+            err.print(f"[red]error:[/] {label} {folder}: not a folder")
+            raise typer.Exit(2)
+    report = evaluate_dirs(gold, pred)
+    render_report(report, out)
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(report_to_json(report), ensure_ascii=False, indent=2), encoding="utf-8")
+        out.print(f"report written to {json_out}")
+
+
+@app.command()
+def export(
+    db: Path = typer.Option(..., "--db", help="DuckDB file written by convert."),
+    fmt: str = typer.Option("records", "--format", help="parquet, csv or records (one JSON per filing)."),
+    out_dir: Path = typer.Option(..., "--out", help="Folder to write into."),
+) -> None:
+    """Export the store as Parquet or CSV tables, or as one contract JSON record per filing."""
+    from extractor.store import FORMATS
+    from extractor.store import export as export_store
+
+    if fmt not in FORMATS:
+        err.print(f"[red]error:[/] --format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+        raise typer.Exit(2)
+    if not db.exists():
+        err.print(f"[red]error:[/] {db}: no such database")
+        raise typer.Exit(2)
+    written = export_store(db, fmt, out_dir)
+    out.print(f"wrote {len(written)} file(s) to {out_dir}")
+
+
+@app.command()
+def query(
+    sql: str = typer.Argument(..., help="SQL to run (read-only)."),
+    db: Path = typer.Option(..., "--db", help="DuckDB file written by convert."),
+    fmt: str = typer.Option("table", "--format", help="table, csv or json."),
+) -> None:
+    """Run one read-only SQL query against the store and print the result."""
+    from extractor.store import QueryError
+    from extractor.store import query as run_query
+
+    if not db.exists():
+        err.print(f"[red]error:[/] {db}: no such database")
+        raise typer.Exit(2)
+    try:
+        columns, rows = run_query(db, sql)
+    except QueryError as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from exc
+    _print_rows(columns, rows, fmt)
+
+
+def _print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:
+    if fmt == "json":
+        sys.stdout.write(json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, default=str) + "\n")
+    elif fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        table = Table()
+        for column in columns:
+            table.add_column(column)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        out.print(table)
+
+
+if __name__ == "__main__":
+    app()
