@@ -17,7 +17,7 @@ from extractor.pipeline import ConversionResult, collect_inputs, convert_file
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn Chinese government budget disclosures into validated, queryable data.")
-out = Console()
+out = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True)
 
 
@@ -61,7 +61,7 @@ def convert(
 
 def _progress(disable: bool) -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeRemainingColumn(), console=err, disable=disable)
+                    TimeRemainingColumn(), console=err, disable=disable, transient=True)
 
 
 def _stored(result: ConversionResult, run_id: str, stored_type):  # noqa: ANN001, ANN202
@@ -107,6 +107,9 @@ def evaluate(
     gold: Path = typer.Option(..., "--gold", help="Folder of hand-labelled records (*.json)."),
     pred: Path = typer.Option(..., "--pred", help="Folder of predicted records, paired with gold by file stem."),
     json_out: Path | None = typer.Option(None, "--json", help="Write the full report as JSON here."),
+    predicted_only: bool = typer.Option(False, "--predicted-only",
+                                        help="Score only gold records that have a prediction (default: a "
+                                             "missing prediction scores as empty)."),
 ) -> None:
     """Score predicted records against gold with the contract's rules, per document and overall."""
     from extractor.evaluate.report import evaluate_dirs, render_report, report_to_json
@@ -115,7 +118,7 @@ def evaluate(
         if not folder.is_dir():
             err.print(f"[red]error:[/] {label} {folder}: not a folder")
             raise typer.Exit(2)
-    report = evaluate_dirs(gold, pred)
+    report = evaluate_dirs(gold, pred, predicted_only)
     render_report(report, out)
     if json_out is not None:
         json_out.parent.mkdir(parents=True, exist_ok=True)

@@ -91,3 +91,14 @@ def test_titles_are_classified_by_meaning_not_by_one_provinces_wording() -> None
     assert classify_title("单位政府采购预算") == "procurement"
     assert classify_title("部门预算收支总表.....\t1") is None
     assert classify_title("详见政府采购预算表。") is None
+
+
+def test_plain_page_header_printed_over_several_lines_is_not_read_as_row_text() -> None:
+    header = "350 某某科学技术局\n预算年度：\n2024\n单位：万元\n序号 科目编码 科目名称 合计 基本支出 项目支出\n栏次 1 2 3 4 5\n"
+    text = ("部门预算一般公共预算财政拨款支出表\n" + header + "1 合计 400.00 376.23 23.77\n"
+            "2 206 科学技术支出 400.00 376.23 23.77\n3 20601 科学技术管理事务 400.00 376.23 23.77\n"
+            "4 2060 行政 376. 376.\n" + header + "101 运行 23 23\n5 2060102 一般行政管理事务 23.77 23.77\n")
+    cells = _cells(_table(text))
+    assert cells[("2060101", "行政运行")] == {"total": 376.23, "basic": 376.23}
+    assert cells[("2060102", "一般行政管理事务")] == {"total": 23.77, "project": 23.77}
+    assert not any("某某" in name for _, name in cells)

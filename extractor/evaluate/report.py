@@ -62,9 +62,12 @@ def _load_prediction(path: Path | None) -> tuple[dict[str, Any], str | None]:
     return record, None
 
 
-def evaluate_dirs(gold_dir: Path | str, pred_dir: Path | str) -> EvalReport:
-    """Score every gold record against its prediction (a missing one scores as empty and is flagged)."""
-    pairs = pair_records(gold_dir, pred_dir)
+def evaluate_dirs(gold_dir: Path | str, pred_dir: Path | str, predicted_only: bool = False) -> EvalReport:
+    """Score every gold record against its prediction (a missing one scores as empty and is flagged).
+
+    With ``predicted_only``, gold records that have no prediction file are left out instead.
+    """
+    pairs = [p for p in pair_records(gold_dir, pred_dir) if p.pred_path is not None or not predicted_only]
     scores, flags = [], []
     for pair in pairs:
         gold = json.loads(pair.gold_path.read_text(encoding="utf-8"))

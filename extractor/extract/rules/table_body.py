@@ -15,6 +15,7 @@ from extractor.ingest.text import Line
 _COLUMN_LABEL = re.compile(r"^[\u4e00-\u9fff]{1,3}$")
 _PAGE_HEADER_WORDS = ("预算年度", "单位:万元", "单位:元", "单位:千元", "金额单位")
 _DECIMAL = re.compile(r"(?<![\d.])\d+\.\d+(?![\d.])")
+_AGENCY = re.compile(r"^(\d{3,6})\s*[\u4e00-\u9fff]")
 _SEQ = re.compile(r"^(\d{1,3})(?:\s+|$)")
 
 
@@ -66,6 +67,9 @@ def split_body(lines: tuple[Line, ...], delimited: bool) -> TableBody:
     rows: list[RawRow] = []
     notes: list[str] = []
     in_body, seen_body, columns = False, False, 0
+    repeated: set[str] = set()  # first-page header lines: seen again, they open a repeated header
+    agencies: set[str] = set()  # agency codes printed before the agency name in the header
+    after_break = False
     for line in lines:
         if line.text.startswith("注"):
             notes.append(line.text)
@@ -74,17 +78,25 @@ def split_body(lines: tuple[Line, ...], delimited: bool) -> TableBody:
         if n:
             in_body, seen_body, columns = True, True, max(columns, n)
             continue
-        if is_page_header(line) and seen_body:
-            in_body = False
+        if seen_body and (is_page_header(line) or _compact(line) in repeated
+                          or _agency_line(line, agencies, rows)):
+            in_body, after_break = False, True
             continue
         if not in_body:
             if not seen_body:
                 header.append(line)
+                repeated.add(_compact(line))
+                agencies.update(_AGENCY.findall(line.text))
             continue
-        _add_line(rows, line, delimited)
+        _add_line(rows, line, delimited, after_break)
+        after_break = False
     if not seen_body:
         return _unnumbered_body(lines, notes)
     return TableBody(tuple(header), tuple(rows), tuple(notes), columns)
+
+
+def _compact(line: Line) -> str:
+    return "".join(line.text.split())
 
 
 def _unnumbered_body(lines: tuple[Line, ...], notes: list[str]) -> TableBody:
@@ -96,13 +108,23 @@ def _unnumbered_body(lines: tuple[Line, ...], notes: list[str]) -> TableBody:
     return TableBody(tuple(lines[:start]), tuple(rows), tuple(notes), 0)
 
 
-def _add_line(rows: list[RawRow], line: Line, delimited: bool) -> None:
-    expected = rows[-1].seq + 1 if rows and rows[-1].seq is not None else 1
+def _expected_seq(rows: list[RawRow]) -> int:
+    return rows[-1].seq + 1 if rows and rows[-1].seq is not None else 1
+
+
+def _agency_line(line: Line, agencies: set[str], rows: list[RawRow]) -> bool:
+    """Return True for a repeated agency line ("350 某局") that is not the next numbered row."""
+    found = _AGENCY.match(line.text)
+    return bool(found) and found.group(1) in agencies and int(found.group(1)) != _expected_seq(rows)
+
+
+def _add_line(rows: list[RawRow], line: Line, delimited: bool, after_break: bool) -> None:
+    expected = _expected_seq(rows)
     seq = _leading_seq(line, delimited)
     if seq == expected or (seq is not None and not rows):
         rows.append(_new_row(seq, line, delimited))
     elif rows:
-        _continue_row(rows[-1], line, delimited)
+        _continue_row(rows[-1], line, delimited, after_break)
 
 
 def _leading_seq(line: Line, delimited: bool) -> int | None:
@@ -119,11 +141,15 @@ def _new_row(seq: int | None, line: Line, delimited: bool) -> RawRow:
     return RawRow(seq, [_SEQ.sub("", line.text, count=1)], [line])
 
 
-def _continue_row(row: RawRow, line: Line, delimited: bool) -> None:
+def _continue_row(row: RawRow, line: Line, delimited: bool, after_break: bool) -> None:
     """Append a line without a row number: cell-wise after a page break, else as wrapped text."""
     row.lines.append(line)
     if not delimited:
-        row.cells.append(line.text)
+        last, tokens = row.cells[-1].split(), line.text.split()
+        if after_break and len(last) == len(tokens) and (last[-1].endswith(".") or tokens[0].isdigit()):
+            row.cells[-1] = " ".join(a + b for a, b in zip(last, tokens))
+        else:
+            row.cells.append(line.text)
         return
     cells = list(line.cells[1:])
     for i, cell in enumerate(cells):
