@@ -76,6 +76,7 @@ def _stored(result: ConversionResult, run_id: str, stored_type):  # noqa: ANN001
         source_name=result.source_name, status=result.status, error=result.error,
         extractor=result.extractor, extractor_version=result.extractor_version, pages=result.pages,
         seconds_total=result.seconds, timings=result.timings, record=result.record, run_id=run_id,
+        findings=result.findings,
     )
 
 
@@ -89,17 +90,68 @@ def _write_record(folder: Path, result: ConversionResult) -> None:
 
 def _print_summary(results: list[ConversionResult], db: Path) -> None:
     table = Table(title=f"yusuan convert → {db}")
-    for column in ("file", "status", "pages", "tables", "rows", "cards", "seconds"):
+    for column in ("file", "status", "pages", "tables", "rows", "cards", "errors", "warnings", "seconds"):
         table.add_column(column, justify="left" if column in ("file", "status") else "right")
     for r in results:
         rec = r.record or {}
         rows = sum(len(t.get("rows", [])) for t in rec.get("tables", []))
         style = "green" if r.status == "ok" else "red"
         table.add_row(r.source_name, f"[{style}]{r.status}[/]", str(r.pages), str(len(rec.get("tables", []))),
-                      str(rows), str(len(rec.get("performance_cards", []))), f"{r.seconds:.2f}")
+                      str(rows), str(len(rec.get("performance_cards", []))), *_severity_counts(r.findings),
+                      f"{r.seconds:.2f}")
     out.print(table)
     failed = sum(r.status == "failed" for r in results)
     out.print(f"{len(results) - failed} converted, {failed} failed (extractor {EXTRACTOR_VERSION})")
+
+
+def _severity_counts(findings: list[dict]) -> tuple[str, str]:
+    errors = sum(f.get("severity") == "error" for f in findings)
+    return str(errors), str(len(findings) - errors)
+
+
+@app.command()
+def check(
+    paths: list[Path] = typer.Argument(None, help="Filings to convert and check without storing them."),
+    db: Path | None = typer.Option(None, "--db", help="Print the findings stored in this DuckDB file."),
+    errors_only: bool = typer.Option(False, "--errors-only", help="Leave out warnings."),
+) -> None:
+    """Print the arithmetic findings (failed accounting identities) per document, with a summary."""
+    from extractor.report.findings import render_findings
+
+    if (db is None) == (not paths):
+        err.print("[red]error:[/] give either filings to check or --db DB")
+        raise typer.Exit(2)
+    documents = _stored_findings(db) if db is not None else _fresh_findings(paths)
+    if errors_only:
+        documents = [(name, [f for f in fs if f.get("severity") == "error"]) for name, fs in documents]
+    render_findings(documents, out)
+
+
+def _fresh_findings(paths: list[Path]) -> list[tuple[str, list[dict]]]:
+    documents = []
+    for path in collect_inputs(paths):
+        result = convert_file(path)
+        if result.status == "failed":
+            err.print(f"[red]failed[/] {result.error}", highlight=False, soft_wrap=True)
+            continue
+        documents.append((result.source_name, result.findings))
+    return documents
+
+
+def _stored_findings(db: Path) -> list[tuple[str, list[dict]]]:
+    from extractor.store import query as run_query
+
+    if not db.exists():
+        err.print(f"[red]error:[/] {db}: no such database")
+        raise typer.Exit(2)
+    _, docs = run_query(db, "select document_id, source_name from documents where status <> 'failed' "
+                            "order by source_name")
+    columns, rows = run_query(db, "select * from findings order by document_id, severity, rule_id")
+    by_doc: dict[str, list[dict]] = {doc_id: [] for doc_id, _ in docs}
+    for row in rows:
+        finding = dict(zip(columns, row))
+        by_doc.setdefault(finding["document_id"], []).append(finding)
+    return [(name, by_doc[doc_id]) for doc_id, name in docs]
 
 
 @app.command("eval")

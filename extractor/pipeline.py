@@ -1,4 +1,4 @@
-"""Convert one filing: ingest → regions → extract → validate, with timings and a status.
+"""Convert one filing: ingest → regions → extract → validate → check, with timings and a status.
 
 Errors are data here: a file that cannot be read, is not a disclosure, or yields a record that
 fails its schema comes back as a failed ConversionResult with a one-line reason, never raises.
@@ -15,6 +15,7 @@ from extractor import EXTRACTOR_VERSION
 from extractor.extract.rules.record import NotADisclosureError, extract_record
 from extractor.ingest.text import IngestError, read_text_dump
 from extractor.validate import validate_record
+from extractor.validate.arithmetic import check_record as check_identities
 
 #: File suffixes a backend can read, lower-case.
 SUPPORTED_SUFFIXES = frozenset({".txt"})
@@ -30,6 +31,7 @@ class ConversionResult:
     error: str | None = None
     pages: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    findings: list[dict] = field(default_factory=list)
     extractor: str = "rules"
     extractor_version: str = EXTRACTOR_VERSION
 
@@ -58,7 +60,7 @@ def collect_inputs(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def convert_file(path: Path) -> ConversionResult:
-    """Convert one file to a validated disclosure record; failures come back as data."""
+    """Convert one file to a validated disclosure record with its arithmetic findings; failures are data."""
     timings: dict[str, float] = {}
     try:
         doc = _timed(timings, "ingest", lambda: _ingest(path))
@@ -72,7 +74,9 @@ def convert_file(path: Path) -> ConversionResult:
         first = "; ".join(f"{i.path}: {i.message}" for i in issues[:3])
         return ConversionResult(str(path), "failed", error=f"{path}: record fails its schema ({len(issues)} "
                                 f"issues): {first}", pages=doc.page_count, timings=timings)
-    return ConversionResult(str(path), "ok", record=record, pages=doc.page_count, timings=timings)
+    findings = _timed(timings, "check", lambda: check_identities(record))
+    return ConversionResult(str(path), "ok", record=record, pages=doc.page_count, timings=timings,
+                            findings=findings)
 
 
 def _ingest(path: Path):  # noqa: ANN202 - returns the backend's document type

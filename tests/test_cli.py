@@ -112,3 +112,24 @@ def test_export_tables(tmp_path: Path, fmt: str) -> None:
     result = runner.invoke(app, ["export", "--db", str(db), "--format", fmt, "--out", str(tmp_path / fmt)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / fmt / f"line_items.{fmt}").exists()
+
+
+@needs_corpus
+def test_check_reports_the_filings_own_errors_from_the_store_and_from_files(tmp_path: Path) -> None:
+    db = tmp_path / "c.duckdb"
+    files = [str(p) for p in corpus_files()]
+    assert runner.invoke(app, ["convert", *files, "--db", str(db), "-q"]).exit_code == 0
+    con = duckdb.connect(str(db), read_only=True)
+    stored = con.execute("select rule_id, severity, row_key from findings where severity = 'error'").fetchall()
+    con.close()
+    assert ("card.plan_reaches_budget", "error", "1") in stored  # 000 车都印象: plan below budget
+    from_db = runner.invoke(app, ["check", "--db", str(db), "--errors-only"])
+    from_files = runner.invoke(app, ["check", *files, "--errors-only"])
+    assert from_db.exit_code == 0 and from_files.exit_code == 0
+    assert "card.plan_reaches_budget" in from_db.output and "identities fail" in from_files.output
+    assert from_db.output.count("plan_reaches_budget") == from_files.output.count("plan_reaches_budget")
+
+
+def test_check_needs_files_or_a_database() -> None:
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 2 and "either filings" in result.output

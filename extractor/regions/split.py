@@ -30,7 +30,10 @@ def is_prose_break(line: Line) -> bool:
 def split_regions(doc: TextDocument) -> list[Region]:
     """Return the document's regions in printed order (every line in exactly one region)."""
     regions: list[Region] = []
-    kind, table_kind, title, current = "prose", None, "", []
+    kind: str = "prose"
+    table_kind: str | None = None
+    title = ""
+    current: list[Line] = []
     for line in doc.lines:
         found = title_kind(line)
         ends_table = kind == "table" and is_prose_break(line)

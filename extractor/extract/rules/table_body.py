@@ -115,7 +115,7 @@ def _expected_seq(rows: list[RawRow]) -> int:
 def _agency_line(line: Line, agencies: set[str], rows: list[RawRow]) -> bool:
     """Return True for a repeated agency line ("350 某局") that is not the next numbered row."""
     found = _AGENCY.match(line.text)
-    return bool(found) and found.group(1) in agencies and int(found.group(1)) != _expected_seq(rows)
+    return found is not None and found.group(1) in agencies and int(found.group(1)) != _expected_seq(rows)
 
 
 def _add_line(rows: list[RawRow], line: Line, delimited: bool, after_break: bool) -> None:
