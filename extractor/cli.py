@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from extractor import EXTRACTOR_VERSION
-from extractor.pipeline import ConversionResult, collect_inputs, convert_file
+from extractor.pipeline import ConversionResult, collect_filings, convert_filing
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn Chinese government budget disclosures into validated, queryable data.")
@@ -23,15 +23,17 @@ err = Console(stderr=True)
 
 @app.command()
 def convert(
-    paths: list[Path] = typer.Argument(..., help="Filings (.txt dumps) or folders of them."),
+    paths: list[Path] = typer.Argument(..., help="Filings (.txt, .pdf, .docx) or folders of them."),
     db: Path = typer.Option(..., "--db", help="DuckDB file to write (created if missing)."),
     records: Path | None = typer.Option(None, "--records", help="Also write one record JSON per filing here."),
+    group: bool = typer.Option(False, "--group", help="Each folder given is ONE filing split over several "
+                               "PDFs (e.g. prose + tables), read in file-name order."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary table."),
 ) -> None:
     """Convert filings into validated disclosure records stored in a DuckDB file."""
     from extractor.store import StoredDocument, finish_run, open_store, start_run, write_document
 
-    files = list(collect_inputs(paths))
+    files = list(collect_filings(paths, group))
     if not files:
         err.print(f"[red]error:[/] no input files under {', '.join(map(str, paths))}")
         raise typer.Exit(2)
@@ -40,8 +42,8 @@ def convert(
     started, results = time.perf_counter(), []
     with _progress(quiet or len(files) == 1) as progress:
         task = progress.add_task("converting", total=len(files))
-        for path in files:
-            result = convert_file(path)
+        for filing in files:
+            result = convert_filing(filing)
             write_document(con, _stored(result, run_id, StoredDocument))
             if result.status == "failed":
                 progress.console.print(f"[red]failed[/] {result.error}", highlight=False, soft_wrap=True)
@@ -68,7 +70,7 @@ def _stored(result: ConversionResult, run_id: str, stored_type):  # noqa: ANN001
     from extractor.store import content_hash, file_content_hash
 
     try:
-        document_id = file_content_hash([result.source_path])
+        document_id = file_content_hash(list(result.inputs))
     except OSError:
         document_id = content_hash([f"unreadable:{result.source_path}".encode()])
     return stored_type(
@@ -129,8 +131,8 @@ def check(
 
 def _fresh_findings(paths: list[Path]) -> list[tuple[str, list[dict]]]:
     documents = []
-    for path in collect_inputs(paths):
-        result = convert_file(path)
+    for filing in collect_filings(paths):
+        result = convert_filing(filing)
         if result.status == "failed":
             err.print(f"[red]failed[/] {result.error}", highlight=False, soft_wrap=True)
             continue

@@ -13,17 +13,23 @@ from pathlib import Path
 
 from extractor import EXTRACTOR_VERSION
 from extractor.extract.rules.record import NotADisclosureError, extract_record
-from extractor.ingest.text import IngestError, read_text_dump
+from extractor.ingest import SUPPORTED_SUFFIXES, IngestError, read_filing
 from extractor.validate import validate_record
 from extractor.validate.arithmetic import check_record as check_identities
 
-#: File suffixes a backend can read, lower-case.
-SUPPORTED_SUFFIXES = frozenset({".txt"})
+
+@dataclass(frozen=True)
+class Filing:
+    """One filing to convert: its name (records are named after it) and its files, in reading order."""
+
+    name: str
+    source: Path
+    paths: tuple[Path, ...]
 
 
 @dataclass(frozen=True)
 class ConversionResult:
-    """The outcome of converting one source file."""
+    """The outcome of converting one filing."""
 
     source_path: str
     status: str  # "ok" | "failed"
@@ -32,13 +38,14 @@ class ConversionResult:
     pages: int = 0
     timings: dict[str, float] = field(default_factory=dict)
     findings: list[dict] = field(default_factory=list)
+    inputs: tuple[str, ...] = ()
     extractor: str = "rules"
     extractor_version: str = EXTRACTOR_VERSION
 
     @property
     def source_name(self) -> str:
-        """Return the file stem that names the document's exported record."""
-        return Path(self.source_path).stem
+        """Return the file (or group folder) stem that names the document's exported record."""
+        return Path(self.source_path).stem if Path(self.source_path).suffix else Path(self.source_path).name
 
     @property
     def seconds(self) -> float:
@@ -46,45 +53,52 @@ class ConversionResult:
         return sum(self.timings.values())
 
 
-class UnsupportedInputError(ValueError):
-    """No backend reads this kind of file."""
+def collect_filings(paths: Iterable[Path], group: bool = False) -> Iterator[Filing]:
+    """Yield the filings to convert: each file given, and each supported file under each folder.
 
-
-def collect_inputs(paths: Iterable[Path]) -> Iterator[Path]:
-    """Yield the files to convert: each file given, and the supported files under each folder (sorted)."""
+    With ``group``, each folder given is one filing whose files (sorted by name) are read in order,
+    e.g. a Jiangsu filing published as a prose PDF and a tables PDF.
+    """
     for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+        if path.is_dir() and group:
+            files = tuple(_supported_under(path, recursive=False))
+            yield Filing(path.name, path, files or (path,))
+        elif path.is_dir():
+            yield from (Filing(p.stem, p, (p,)) for p in _supported_under(path, recursive=True))
         else:
-            yield path
+            yield Filing(path.stem, path, (path,))
+
+
+def _supported_under(folder: Path, recursive: bool) -> list[Path]:
+    found = folder.rglob("*") if recursive else folder.iterdir()
+    return sorted(p for p in found if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
 
 
 def convert_file(path: Path) -> ConversionResult:
-    """Convert one file to a validated disclosure record with its arithmetic findings; failures are data."""
+    """Convert one file (see convert_filing)."""
+    return convert_filing(Filing(path.stem, path, (path,)))
+
+
+def convert_filing(filing: Filing) -> ConversionResult:
+    """Convert one filing to a validated disclosure record with its arithmetic findings; failures are data."""
     timings: dict[str, float] = {}
+    base = {"source_path": str(filing.source), "inputs": tuple(str(p) for p in filing.paths)}
     try:
-        doc = _timed(timings, "ingest", lambda: _ingest(path))
+        doc = _timed(timings, "ingest", lambda: read_filing(filing.paths))
         record = _timed(timings, "extract", lambda: extract_record(doc))
         issues = _timed(timings, "validate", lambda: validate_record(record))
-    except (IngestError, NotADisclosureError, UnsupportedInputError) as exc:
-        return ConversionResult(str(path), "failed", error=str(exc), timings=timings)
+    except (IngestError, NotADisclosureError) as exc:
+        return ConversionResult(status="failed", error=str(exc), timings=timings, **base)
     except Exception as exc:  # noqa: BLE001 - a bad file must never stop a batch
-        return ConversionResult(str(path), "failed", error=f"{path}: extractor error: {exc!r}", timings=timings)
+        return ConversionResult(status="failed", error=f"{filing.source}: extractor error: {exc!r}",
+                                timings=timings, **base)
     if issues:
         first = "; ".join(f"{i.path}: {i.message}" for i in issues[:3])
-        return ConversionResult(str(path), "failed", error=f"{path}: record fails its schema ({len(issues)} "
-                                f"issues): {first}", pages=doc.page_count, timings=timings)
+        return ConversionResult(status="failed", error=f"{filing.source}: record fails its schema "
+                                f"({len(issues)} issues): {first}", pages=doc.page_count, timings=timings, **base)
     findings = _timed(timings, "check", lambda: check_identities(record))
-    return ConversionResult(str(path), "ok", record=record, pages=doc.page_count, timings=timings,
-                            findings=findings)
-
-
-def _ingest(path: Path):  # noqa: ANN202 - returns the backend's document type
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise UnsupportedInputError(f"{path}: unsupported file type '{suffix or '(none)'}' "
-                                    f"(supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})")
-    return read_text_dump(path)
+    return ConversionResult(status="ok", record=record, pages=doc.page_count, timings=timings,
+                            findings=findings, **base)
 
 
 def _timed(timings: dict[str, float], stage: str, work):  # noqa: ANN001, ANN202

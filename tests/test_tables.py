@@ -25,7 +25,7 @@ PLAIN_EXPENDITURE = (
 def _table(text: str) -> dict:
     doc = parse_dump(text)
     region = next(r for r in split_regions(doc) if r.kind == "table")
-    return extract_table(region, doc.layout != "plain")
+    return extract_table(region, doc.layout)
 
 
 def _cells(table: dict) -> dict:

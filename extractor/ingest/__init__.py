@@ -1,1 +1,38 @@
-"""Input backends: each turns one filing into positioned text lines for the region splitter."""
+"""Input backends: each turns one filing into lines of cells for the region splitter.
+
+One backend per input format, chosen by file suffix: text dumps (.txt), PDFs (.pdf, PyMuPDF),
+Word files (.docx, python-docx). A filing may span several files (a prose PDF and a tables PDF),
+read in order as one document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from extractor.ingest.text import IngestError, TextDocument, read_text_dump
+
+SUPPORTED_SUFFIXES = frozenset({".txt", ".pdf", ".docx"})
+
+
+def read_filing(paths: Sequence[Path]) -> TextDocument:
+    """Read a filing from one file, or from several files of one format read in order."""
+    suffixes = {p.suffix.lower() for p in paths}
+    unsupported = sorted(suffixes - SUPPORTED_SUFFIXES)
+    if unsupported:
+        raise IngestError(f"{paths[0]}: unsupported file type '{unsupported[0] or '(none)'}' "
+                          f"(supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})")
+    if suffixes == {".pdf"}:
+        from extractor.ingest.pdf import read_pdf
+
+        return read_pdf(paths)
+    if len(paths) != 1:
+        raise IngestError(f"{paths[0]}: only PDFs can be grouped into one filing (got {', '.join(sorted(suffixes))})")
+    if suffixes == {".docx"}:
+        from extractor.ingest.docx import read_docx
+
+        return read_docx(paths[0])
+    return read_text_dump(paths[0])
+
+
+__all__ = ["IngestError", "SUPPORTED_SUFFIXES", "TextDocument", "read_filing"]

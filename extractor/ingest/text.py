@@ -27,6 +27,8 @@ class Line:
     number: int
     page: int
     cells: tuple[str, ...]
+    #: Page-space boxes (x0, y0, x1, y1) of the cells, where the backend knows positions (PDF).
+    boxes: tuple[tuple[float, float, float, float] | None, ...] = ()
 
     @property
     def text(self) -> str:
@@ -36,7 +38,7 @@ class Line:
 
 @dataclass(frozen=True)
 class TextDocument:
-    """A text dump split into lines; ``layout`` is plain, tsv or word."""
+    """A filing split into lines; ``layout`` is plain, tsv, word (text dumps), pdf or docx."""
 
     path: str
     layout: str

@@ -14,6 +14,7 @@ from extractor.record.normalize import normalize_text
 _TOC_LEADER = re.compile(r"(\.{3,}|…{2,}|·{3,})")
 _SENTENCE = re.compile(r"[，。；;,]")
 _MAX_TITLE = 60
+_TRAILING_NOTE = re.compile(r"\([^()]*\)$")  # 支出预算表(功能科目)
 
 #: (kind, words that must all appear, words that must not appear), first match wins.
 _TITLE_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
@@ -23,13 +24,15 @@ _TITLE_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("income_expenditure_summary", ("收支", "总表"), ()),
     ("income_summary", ("收入", "总表"), ()),
     ("expenditure_summary", ("支出", "总表"), ()),
-    ("general_budget_basic_expenditure", ("一般公共预算", "基本支出"), ()),
-    ("government_fund_expenditure", ("基金预算", "支出"), ()),
-    ("state_capital_expenditure", ("国有资本经营预算", "支出"), ()),
-    ("general_budget_expenditure", ("一般公共预算", "支出"), ()),
+    ("general_budget_basic_expenditure", ("一般公共预算", "基本支出"), ("机关运行",)),
+    ("government_fund_expenditure", ("基金", "支出"), ()),
+    ("state_capital_expenditure", ("国有资本经营", "支出"), ()),
+    ("general_budget_expenditure", ("一般公共预算", "支出"), ("机关运行",)),
     ("fixed_assets", ("固定资产", "表"), ()),
     ("procurement", ("政府采购预算",), ("情况", "详见")),
 )
+#: A title-shaped line ending in 表 with one of these words is a budget table of kind "other".
+_OTHER_WORDS = ("预算", "支出", "收入", "经费", "资产")
 
 
 def _title_shaped(text: str) -> bool:
@@ -41,9 +44,12 @@ def classify_title(text: str) -> str | None:
     folded = normalize_text(text)
     if not _title_shaped(folded):
         return None
+    folded = _TRAILING_NOTE.sub("", folded)
     if not (folded.endswith("表") or folded.endswith("预算") or "绩效目标表" in folded):
         return None
     for kind, required, forbidden in _TITLE_RULES:
         if all(w in folded for w in required) and not any(w in folded for w in forbidden):
             return kind
+    if folded.endswith("表") and any(w in folded for w in _OTHER_WORDS) and "目录" not in folded:
+        return "other"
     return None

@@ -20,11 +20,9 @@ def title_kind(line: Line) -> str | None:
 def is_prose_break(line: Line) -> bool:
     """Return True for a line that cannot belong to a table: a section heading or a sentence."""
     text = line.text
-    if text.startswith("注"):
+    if text.startswith("注") or len(line.cells) != 1:
         return False
-    if _SECTION_HEADING.match(text) or any(m in text for m in _PROSE_MARKS):
-        return True
-    return "。" in text and len(line.cells) == 1
+    return bool(_SECTION_HEADING.match(text)) or any(m in text for m in _PROSE_MARKS) or "。" in text
 
 
 def split_regions(doc: TextDocument) -> list[Region]:
@@ -40,7 +38,7 @@ def split_regions(doc: TextDocument) -> list[Region]:
         ends_card = kind == "card" and _SECTION_HEADING.match(line.text) is not None
         if found or ends_table or ends_card:
             if current:
-                regions.append(Region(kind, table_kind, title, tuple(current)))
+                regions.append(_region(kind, table_kind, title, current))
             current = []
             if found == "card":
                 kind, table_kind, title = "card", None, line.text
@@ -50,5 +48,12 @@ def split_regions(doc: TextDocument) -> list[Region]:
                 kind, table_kind, title = "prose", None, ""
         current.append(line)
     if current:
-        regions.append(Region(kind, table_kind, title, tuple(current)))
+        regions.append(_region(kind, table_kind, title, current))
     return regions
+
+
+def _region(kind: str, table_kind: str | None, title: str, lines: list[Line]) -> Region:
+    """A table title with nothing under it (a table named in the prose) is prose."""
+    if kind == "table" and len(lines) == 1:
+        return Region("prose", None, "", tuple(lines))
+    return Region(kind, table_kind, title, tuple(lines))

@@ -31,6 +31,7 @@ COLUMNS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("government_fund", ("政府性基金", "基金预算")), ("state_capital", ("国有资本",)),
     ),
     "fixed_assets": (("quantity", ("数量",)), ("value", ("价值", "金额"))),
+    "procurement": (("quantity", ("数量",)), ("unit_price", ("单价",)), ("total", ("合计", "总计", "金额"))),
 }
 
 #: Columns that appear only in some provinces' versions and are left out unless the header names them.

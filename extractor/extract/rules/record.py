@@ -19,7 +19,7 @@ class NotADisclosureError(ValueError):
 def extract_record(doc: TextDocument) -> dict:
     """Return the disclosure record of a text dump; raise NotADisclosureError if it has no tables."""
     regions = split_regions(doc)
-    tables = [extract_table(r, doc.layout != "plain") for r in regions if r.kind == "table"]
+    tables = [extract_table(r, doc.layout) for r in regions if r.kind == "table"]
     if not tables:
         raise NotADisclosureError(f"{doc.path}: no budget table found (not a budget disclosure?)")
     return {
@@ -36,16 +36,15 @@ def _prose_text(regions: list[Region]) -> str:
 
 
 def _merge_same_kind(tables: list[dict]) -> list[dict]:
-    """Keep one entry per kind: a table title repeated later (e.g. after a page break) continues it."""
-    merged: dict[str, dict] = {}
-    out = []
+    """Keep one entry per kind: a title repeated later continues the table, and a table printed
+    with data replaces an empty mention of the same kind (e.g. a title quoted in the prose PDF)."""
+    out: list[dict] = []
     for table in tables:
-        kind = table["kind"]
-        if kind in merged and kind != "other" and merged[kind]["empty"] is False and table["rows"]:
-            merged[kind]["rows"].extend(table["rows"])
-            continue
-        if kind in merged and kind != "other" and not table["rows"]:
-            continue
-        merged[kind] = table
-        out.append(table)
+        earlier = next((t for t in out if t["kind"] == table["kind"] != "other"), None)
+        if earlier is None:
+            out.append(table)
+        elif earlier["empty"] and table["rows"]:
+            out[out.index(earlier)] = table
+        elif table["rows"]:
+            earlier["rows"].extend(table["rows"])
     return out

@@ -9,6 +9,7 @@ from extractor.extract.rules.numbers import is_amount, join_split_code, join_spl
 from extractor.record.normalize import normalize_name
 
 _ENUMERATOR_START = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\))")
+_SUB_ENUMERATOR = re.compile(r"^\s*(?:\d{1,2}\s*[、.．](?!\d)|\(\d{1,2}\))")
 _CODE_AND_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})([^\d.].*)$")
 
 
@@ -28,6 +29,11 @@ class Segment:
     def enumerated(self) -> bool:
         """Return True when the printed name starts with an enumerator such as 一、."""
         return bool(_ENUMERATOR_START.match(self.raw))
+
+    @property
+    def sub_enumerated(self) -> bool:
+        """Return True when the printed name starts with a second-level enumerator such as 1. or (1)."""
+        return bool(_SUB_ENUMERATOR.match(self.raw))
 
 
 def tokens_of(text: str) -> list[str]:

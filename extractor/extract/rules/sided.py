@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from extractor.extract.rules.columns import value_keys
+from extractor.extract.rules.columns import COLUMNS, value_keys
+from extractor.extract.rules.grid_body import GridBody
+from extractor.extract.rules.grid_tables import provenance
 from extractor.extract.rules.numbers import parse_amount
 from extractor.extract.rules.placement import place_rows
 from extractor.extract.rules.row_text import Segment, segments, tokens_of
@@ -71,16 +73,78 @@ def _sided_row(kind: str, side: str, name: str, seg: Segment, exp_keys: tuple[st
 
 
 def _prefixed_names(items: list[Item]) -> list[str]:
-    """Name each item; enumerated income items under a heading item after 本年收入合计 get "heading/"."""
-    names, heading, after_total = [], None, False
+    """Name each income item; sub-items take their heading as a prefix ("heading/item").
+
+    A 1./(1) item sits under the last 一、 item; a 一、 item sits under an unnumbered heading
+    printed after 本年收入合计 (e.g. 年初财政拨款结转和结余).
+    """
+    names: list[str] = []
+    heading, section, after_total = None, None, False
     for side, seg, _ in items:
         name = seg.name
         if side == "income":
             if any(w in name for w in _TOTAL_WORDS):
-                heading, after_total = None, True
-            elif seg.enumerated and heading:
-                name = f"{heading}/{name}"
-            elif not seg.enumerated:
-                heading = name if after_total else None
+                heading, section, after_total = None, None, True
+            elif seg.sub_enumerated and section:
+                name = f"{section}/{name}"
+            elif seg.enumerated:
+                section = name
+                name = f"{heading}/{name}" if heading else name
+            else:
+                heading, section = (name if after_total else None), None
         names.append(name)
     return names
+
+
+def grid_sided_rows(kind: str, body: GridBody) -> list[dict]:
+    """Return the rows of a two-sided summary printed as a grid (columns known from the header)."""
+    headers = body.column_headers()
+    split = next((i for i, h in enumerate(headers) if i and "支出" in h), max(body.width // 2, 1))
+    keys = _expenditure_keys(kind, headers, split)
+    items: list[Item] = []
+    values: list[dict] = []
+    for line in body.rows:
+        for column, seg, amounts in _grid_items(line):
+            side = "income" if column < split else "expenditure"
+            items.append((side, seg, RawRow(None, list(line.cells), [line])))
+            values.append(_side_values(kind, side, amounts, keys))
+    names = _prefixed_names(items)
+    return [{"side": side, "name": name, "values": vals, "provenance": provenance(row.lines[0])}
+            for (side, _, row), name, vals in zip(items, names, values) if name]
+
+
+def _expenditure_keys(kind: str, headers: list[str], split: int) -> dict[int, str]:
+    if kind != "fiscal_allocation_summary":
+        return {}
+    spec = COLUMNS[kind]
+    out: dict[int, str] = {}
+    for i, text in enumerate(headers[split:], start=split):
+        key = next((k for k, words in spec if any(w in text for w in words)), None)
+        if key and key not in out.values():
+            out[i] = key
+    return out
+
+
+def _grid_items(line) -> list[tuple[int, Segment, list[tuple[int, float]]]]:  # noqa: ANN001
+    """Each text cell opens an item; the amount cells after it, up to the next text cell, are its values."""
+    found: list[tuple[int, Segment, list[tuple[int, float]]]] = []
+    for i, cell in enumerate(line.cells):
+        if not cell.strip():
+            continue
+        amount = parse_amount(cell)
+        if amount is None:
+            found.append((i, Segment(cell.replace("\n", ""), ()), []))
+        elif found:
+            found[-1][2].append((i, amount))
+    return found
+
+
+def _side_values(kind: str, side: str, amounts: list[tuple[int, float]], keys: dict[int, str]) -> dict:
+    if not amounts:
+        return {}
+    if side == "income" or kind == "income_expenditure_summary":
+        return {"amount": amounts[0][1]}
+    if keys and all(i in keys for i, _ in amounts):
+        return {keys[i]: a for i, a in amounts}
+    order = ("total", "general_budget", "government_fund", "state_capital")
+    return dict(zip(order, (a for _, a in amounts)))

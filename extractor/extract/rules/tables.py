@@ -7,26 +7,40 @@ from extractor.extract.rules.listed import fixed_asset_rows, procurement_rows
 from extractor.extract.rules.numbers import parse_amount
 from extractor.extract.rules.placement import place_rows
 from extractor.extract.rules.row_text import name_and_numbers, split_code, tokens_of
-from extractor.extract.rules.sided import sided_rows
+from extractor.extract.rules.grid_body import GridBody, split_grid
+from extractor.extract.rules.grid_tables import grid_rows
+from extractor.extract.rules.sided import grid_sided_rows, sided_rows
 from extractor.extract.rules.table_body import RawRow, TableBody, split_body
 from extractor.record.kinds import CODED_KINDS, SIDED_KINDS
 from extractor.record.normalize import normalize_name
 from extractor.regions.model import Region
 
-_EMPTY_MARKS = ("空表", "无")
+_EMPTY_MARKS = ("空表", "无")  # a note with either word explains an empty table
 
 
-def extract_table(region: Region, delimited: bool) -> dict:
-    """Return the contract's table entry for a table region."""
+#: Layouts whose rows keep one cell per printed column (ruled PDF grids, Word tables).
+GRID_LAYOUTS = frozenset({"pdf", "docx"})
+
+
+def extract_table(region: Region, layout: str) -> dict:
+    """Return the contract's table entry for a table region of a filing in the given layout."""
     kind = region.table_kind or "other"
-    body = split_body(region.lines[1:], delimited)
-    header = " ".join(line.text for line in body.header)
-    rows = _rows_for(kind, body, header, delimited)
+    if kind == "other":
+        rows, notes = [], ()
+    elif layout in GRID_LAYOUTS:
+        grid = split_grid(region.lines[1:])
+        rows, notes = _grid_rows_for(kind, grid), grid.notes
+    else:
+        body = split_body(region.lines[1:], layout != "plain")
+        header = " ".join(line.text for line in body.header)
+        rows, notes = _rows_for(kind, body, header, layout != "plain"), body.notes
     rows = [r for r in rows if any(v is not None for v in r["values"].values())]
     table: dict = {"kind": kind, "title": _title(region), "empty": False, "rows": rows}
-    note = next((n for n in body.notes if all(m in n for m in _EMPTY_MARKS)), None)
-    if not rows and note:
-        table.update(empty=True, note=note.replace(" ", ""))
+    note = next((n for n in notes if any(m in n for m in _EMPTY_MARKS)), None)
+    if not rows and kind != "other":
+        table["empty"] = True
+        if note:
+            table["note"] = note.replace(" ", "")
     unit = _unit(region)
     if unit:
         table["unit"] = unit
@@ -35,7 +49,7 @@ def extract_table(region: Region, delimited: bool) -> dict:
 
 
 def _title(region: Region) -> str:
-    return region.title.replace(" ", "")
+    return "".join(region.title.split())
 
 
 def _unit(region: Region) -> str | None:
@@ -45,6 +59,12 @@ def _unit(region: Region) -> str | None:
             if f"单位:{unit}" in compact:
                 return unit
     return None
+
+
+def _grid_rows_for(kind: str, grid: GridBody) -> list[dict]:
+    if kind in SIDED_KINDS:
+        return grid_sided_rows(kind, grid)
+    return grid_rows(kind, grid)
 
 
 def _rows_for(kind: str, body: TableBody, header: str, delimited: bool) -> list[dict]:

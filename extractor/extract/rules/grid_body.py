@@ -1,0 +1,125 @@
+"""Tables whose rows keep their columns (ruled PDF grids, Word tables): header, rows, column roles.
+
+Column meaning comes from the header text printed above each column (合计, 基本支出, 类/款/项,
+科目名称 …), not from a fixed position, so tables of any province's layout map to the same keys.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from extractor.extract.rules.columns import COLUMNS
+from extractor.extract.rules.numbers import is_code, parse_amount
+from extractor.extract.rules.table_body import column_numbers, is_page_header
+from extractor.ingest.text import Line
+
+_GENERIC_AMOUNT = ("金额", "预算数", "总计", "预算额", "机关运行经费支出")
+_CODE_HEADERS = frozenset({"类", "款", "项"})
+
+
+@dataclass(frozen=True)
+class GridBody:
+    """Header lines, data lines and notes of a grid table, with the column count of its rows."""
+
+    header: tuple[Line, ...]
+    rows: tuple[Line, ...]
+    notes: tuple[str, ...]
+    width: int
+
+    def column_headers(self) -> list[str]:
+        """Return each column's header text (header lines aligned to the rows, joined top-down)."""
+        texts = [""] * self.width
+        for line in self.header:
+            if len(line.cells) == self.width:
+                for i, cell in enumerate(line.cells):
+                    texts[i] += _compact(cell)
+        return texts
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def is_data_line(line: Line) -> bool:
+    """Return True when a line prints an amount or a classification code in some cell."""
+    for cell in line.cells:
+        text = _compact(cell)
+        if is_code(text) or (parse_amount(text) is not None and ("." in text or "," in text)):
+            return True
+    return False
+
+
+def split_grid(lines: tuple[Line, ...]) -> GridBody:
+    """Return the header (before the first data line), data rows and notes; repeated headers dropped."""
+    start = next((i for i, line in enumerate(lines) if is_data_line(line)), len(lines))
+    header = [ln for ln in lines[:start] if not ln.text.startswith("注")]
+    seen = {_compact(ln.text) for ln in header}
+    notes = [ln.text for ln in lines if ln.text.startswith("注")]
+    rows = [ln for ln in lines[start:] if not ln.text.startswith("注") and not is_page_header(ln)
+            and _compact(ln.text) not in seen and not column_numbers(ln)]
+    widths = Counter(len(ln.cells) for ln in rows)
+    width = widths.most_common(1)[0][0] if widths else 0
+    return GridBody(tuple(header), tuple(rows), tuple(notes), width)
+
+
+@dataclass(frozen=True)
+class Columns:
+    """What each column holds: code parts, the name, value keys by column index, and skipped ones."""
+
+    codes: tuple[int, ...]
+    name: int | None
+    values: dict[int, str]
+
+
+def column_roles(kind: str, body: GridBody) -> Columns:
+    """Return the roles of the columns from their header words, falling back to the data's shape."""
+    headers = body.column_headers()
+    codes, name, values = [], None, {}
+    spec = COLUMNS.get(kind, ())
+    for i, text in enumerate(headers):
+        if not text or "序号" in text or text == "栏次":
+            continue
+        if text in _CODE_HEADERS or "编码" in text or "代码" in text:
+            codes.append(i)
+        elif key := _value_key(spec, text):
+            if key not in values.values():  # a key names its leftmost column
+                values[i] = key
+        elif name is None and ("名称" in text or text in ("项目", "科目")):
+            name = i
+    if not values or (name is None and not codes):
+        return _roles_from_data(kind, body, codes, name, values)
+    return Columns(tuple(codes), name, values)
+
+
+def _value_key(spec: tuple[tuple[str, tuple[str, ...]], ...], text: str) -> str | None:
+    """Return the value key whose words name this header (the most specific, lowest line wins)."""
+    best: tuple[int, str] | None = None
+    for key, words in spec:
+        for word in words:
+            at = text.rfind(word)
+            if at >= 0 and (best is None or at > best[0]):
+                best = (at, key)
+    if best is None and spec and any(w in text for w in _GENERIC_AMOUNT):
+        return spec[0][0]
+    return best[1] if best else None
+
+
+def _roles_from_data(kind: str, body: GridBody, codes: list[int], name: int | None,
+                     values: dict[int, str]) -> Columns:
+    """Columns whose header says nothing: code-like cells are codes, text is the name, numbers values."""
+    numeric = [i for i in range(body.width) if _mostly(body, i, lambda t: parse_amount(t) is not None)]
+    coded = codes or [i for i in range(body.width) if _mostly(body, i, is_code) and i not in numeric]
+    texty = [i for i in range(body.width) if i not in numeric and i not in coded
+             and _mostly(body, i, lambda t: bool(t))]
+    label = name if name is not None else (texty[0] if texty else None)
+    if not values:
+        keys = [key for key, _ in COLUMNS.get(kind, ())]
+        values = dict(zip([i for i in numeric if i != label], keys))
+    return Columns(tuple(coded), label, values)
+
+
+def _mostly(body: GridBody, column: int, test) -> bool:  # noqa: ANN001
+    cells = [_compact(r.cells[column]) for r in body.rows if column < len(r.cells) and r.cells[column].strip()]
+    return bool(cells) and sum(1 for c in cells if test(c)) >= 0.6 * len(cells)
