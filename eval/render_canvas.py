@@ -98,16 +98,17 @@ class Canvas:
         """Set wrapped lines inside a cell box (left/right/center, top/middle) and record its placement."""
         x0, y0, x1, y1 = rect
         pitch = size * LINE_FACTOR
+        hpad = self.style.hpad(size)
         block = pitch * len(lines)
         top = y0 + self.style.pad if valign == "top" else y0 + max((y1 - y0 - block) / 2, 0.0)
         for i, line in enumerate(lines):
             line_w = text_width(line, size)
             if align == "right":
-                x = x1 - self.style.pad - line_w
+                x = x1 - hpad - line_w
             elif align == "center":
                 x = (x0 + x1 - line_w) / 2
             else:
-                x = x0 + self.style.pad + inset
+                x = x0 + hpad + inset
             self.line_text(x, top + i * pitch, line, size)
         if ref is not None and any(lines):
             self.record(rect, "".join(lines), ref)

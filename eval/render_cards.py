@@ -95,12 +95,13 @@ class CardGeometry:
     width: float
     size: float
     pad: float
+    hpad: float
 
     def x(self, fraction: float) -> float:
         return self.left + fraction * self.width
 
     def lines(self, cell: CardCell) -> list[str]:
-        inner = (cell.x1 - cell.x0) * self.width - 2 * self.pad
+        inner = (cell.x1 - cell.x0) * self.width - 2 * self.hpad
         return wrap_text(cell.text, inner, self.size, break_anywhere=cell.align == "right")
 
 
@@ -140,7 +141,8 @@ def draw_cards(canvas: Canvas, cards: list[dict[str, Any]]) -> None:
     """Draw every performance card; the first starts a new page, later ones follow while they fit."""
     style = canvas.style
     width = (PORTRAIT[0] - 2 * SIDE_MARGIN) * (0.78 if style.narrow else 1.0)
-    geo = CardGeometry(SIDE_MARGIN, width, style.font_size - 0.5, style.pad)
+    size = style.font_size - 0.5
+    geo = CardGeometry(SIDE_MARGIN, width, size, style.pad, style.hpad(size))
     for c, card in enumerate(cards):
         _draw_card(canvas, card, c, geo, first=c == 0)
 

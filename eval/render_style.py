@@ -33,6 +33,14 @@ class RenderStyle:
     pad: float  # cell padding, points
     top_margin: float
 
+    def hpad(self, size: float) -> float:
+        """Return the horizontal cell padding for a font size.
+
+        Texts in neighbouring cells stay at least about one em apart, the gap PyMuPDF needs after a CJK
+        character before it starts a new word; borderless layouts space their columns wider still.
+        """
+        return max(self.pad, (0.55 if self.ruled else 0.8) * size)
+
     def rng(self, purpose: str) -> random.Random:
         """Return a generator private to one purpose, so adding draws elsewhere never shifts it."""
         return random.Random(f"{self.layout}:{self.seed}:{purpose}")
@@ -94,6 +102,20 @@ def wrap_text(text: str, width: float, size: float, break_anywhere: bool = False
     lines: list[str] = []
     for paragraph in text.split("\n"):
         lines.extend(_wrap_paragraph(paragraph, width, size, break_anywhere))
+    return lines
+
+
+def balanced_wrap(text: str, width: float, size: float) -> list[str]:
+    """Wrap like wrap_text but share the text evenly over the lines it needs ("财政拨款/收入", not "财政拨款收/入")."""
+    lines = wrap_text(text, width, size)
+    if len(lines) < 2 or "\n" in text:
+        return lines
+    trial = text_width(text, size) / len(lines)
+    while trial < width:
+        balanced = wrap_text(text, trial, size)
+        if len(balanced) <= len(lines):
+            return balanced
+        trial += size / 4
     return lines
 
 

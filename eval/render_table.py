@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from eval.render_canvas import LANDSCAPE, PORTRAIT, SIDE_MARGIN, Canvas
-from eval.render_style import LINE_FACTOR, RenderStyle, text_width, wrap_text
+from eval.render_style import LINE_FACTOR, RenderStyle, balanced_wrap, text_width, wrap_text
 
 TITLE_SIZE = 15.0
 UNIT_SIZE = 9.0
@@ -90,7 +90,7 @@ def _natural_width(grid: TableGrid, i: int, size: float, style: RenderStyle) -> 
         width = min(content, text_width(NARROW_AMOUNT, size))
     else:
         width = content
-    return max(width, header) + 2 * style.pad + 0.5
+    return max(width, header) + 2 * style.hpad(size) + 0.5
 
 
 def _narrow_name_width(grid: TableGrid, i: int, size: float) -> float:
@@ -110,7 +110,7 @@ def layout_rows(grid: TableGrid, fit: ColumnFit, style: RenderStyle) -> list[Row
     for row in grid.rows:
         lines = []
         for cell, column, width in zip(row, grid.columns, fit.widths):
-            inner = width - 2 * style.pad - cell.indent * fit.size
+            inner = width - 2 * style.hpad(fit.size) - cell.indent * fit.size
             lines.append(tuple(wrap_text(cell.text, inner, fit.size, break_anywhere=column.role == "amount")))
         height = max(len(cell_lines) for cell_lines in lines) * pitch + 2 * style.pad
         boxes.append(RowBox(tuple(lines), height))
@@ -155,9 +155,14 @@ def _draw_title(canvas: Canvas, grid: TableGrid, center: float) -> None:
 def _draw_unit_line(canvas: Canvas, grid: TableGrid, fit: ColumnFit, x0: float) -> None:
     left, middle, right = grid.unit_line
     x1 = x0 + sum(fit.widths)
+    gap = 2 * UNIT_SIZE
+    widths = [text_width(t, UNIT_SIZE) for t in grid.unit_line]
+    if x1 - x0 < sum(widths) + 2 * gap:
+        x0, x1 = canvas.current.left, canvas.current.right  # a narrow table's unit line spans the page
+    middle_x = max((x0 + x1 - widths[1]) / 2, x0 + widths[0] + gap)
     top, bottom = canvas.cursor, canvas.cursor + UNIT_SIZE * LINE_FACTOR
     canvas.line_text(x0, top, left, UNIT_SIZE)
-    canvas.line_text((x0 + x1 - text_width(middle, UNIT_SIZE)) / 2, top, middle, UNIT_SIZE)
+    canvas.line_text(middle_x, top, middle, UNIT_SIZE)
     right_x = x1 - text_width(right, UNIT_SIZE)
     canvas.line_text(right_x, top, right, UNIT_SIZE)
     canvas.record((right_x, top, x1, bottom), right, ("unit", grid.index))
@@ -167,7 +172,7 @@ def _draw_unit_line(canvas: Canvas, grid: TableGrid, fit: ColumnFit, x0: float) 
 def _draw_header(canvas: Canvas, grid: TableGrid, fit: ColumnFit, x0: float) -> None:
     style = canvas.style
     pitch = fit.size * LINE_FACTOR
-    lines = [wrap_text(c.header, w - 2 * style.pad, fit.size) for c, w in zip(grid.columns, fit.widths)]
+    lines = [balanced_wrap(c.header, w - 2 * style.hpad(fit.size), fit.size) for c, w in zip(grid.columns, fit.widths)]
     lower = max(len(cl) for cl in lines) * pitch + 2 * style.pad
     upper = pitch + 2 * style.pad if any(c.group for c in grid.columns) else 0.0
     top = canvas.cursor

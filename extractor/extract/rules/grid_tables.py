@@ -41,7 +41,7 @@ def _values(line: Line, roles: Columns) -> dict[str, float]:
 
 
 def _row(kind: str, line: Line, roles: Columns) -> dict:
-    code_text = "".join(re.sub(r"\s+", "", _cell(line, i)) for i in roles.codes)
+    code_text = join_code_parts([re.sub(r"\s+", "", _cell(line, i)) for i in roles.codes])
     name = normalize_name(_cell(line, roles.name))
     code = code_text if is_code(code_text) else None
     if code is None and code_text and not name:
@@ -53,6 +53,13 @@ def _row(kind: str, line: Line, roles: Columns) -> dict:
         entry = {"code": code, **entry}
     entry["provenance"] = provenance(line)
     return entry
+
+
+def join_code_parts(parts: list[str]) -> str:
+    """Join 类/款/项 columns into one code; a 款 or 项 printed without its leading zero ("2") is "02"."""
+    if len(parts) < 2 or not all(p.isdigit() for p in parts if p):
+        return "".join(parts)
+    return parts[0] + "".join(p.zfill(2) for p in parts[1:] if p)
 
 
 def provenance(line: Line) -> dict:
@@ -116,7 +123,7 @@ def three_public_columns(body: GridBody) -> list[dict]:
 
 
 def _header_paths(body: GridBody) -> tuple[list[str], list[str]]:
-    """Each column's own (lowest) header text and the merged header text above it.
+    """Each column's own header text (its cells, top-down) and the merged header text above it.
 
     A merged header cell covers the columns inside its box; without boxes, only its own column.
     """
@@ -132,8 +139,7 @@ def _header_paths(body: GridBody) -> tuple[list[str], list[str]]:
             box = line.boxes[i] if i < len(line.boxes) else None
             for j in _covered(i, box, centers):
                 if j == i:
-                    parents[j] += own[j]
-                    own[j] = text
+                    own[j] += text
                 else:
                     parents[j] += text
     return own, parents
@@ -168,20 +174,39 @@ def _vertical_income(body: GridBody) -> bool:
 
 
 def vertical_income_total(body: GridBody) -> dict:
-    """Return the 合计 row of a listed 收入总表: the total and each source's amount."""
+    """Return the 合计 row of a listed 收入总表: the total and each source's amount.
+
+    Sources are printed in blocks (a 小计 row and its sub-items) under a category label that a
+    merged cell may print on any row of its block; a sub-item's own words decide its key first.
+    """
     values: dict[str, float] = {}
-    for line in body.rows:
-        labels = [normalize_name(c) for c in line.cells if c.strip() and parse_amount(c) is None]
-        amounts = [a for c in line.cells if (a := parse_amount(c)) is not None]
-        if not amounts or any("小计" in label for label in labels):
-            continue
-        if any(t in label for label in labels for t in _TOTAL_NAMES):
-            values["total"] = amounts[-1]
-            continue
-        key = next((k for label in reversed(labels) for word, k in _INCOME_SOURCES if word in label), None)
-        if key:
-            values[key] = values.get(key, 0.0) + amounts[-1]
+    for block in _income_blocks(body.rows):
+        category = next((normalize_name(line.cells[0]) for line in block if line.cells and line.cells[0].strip()), "")
+        for line in block:
+            labels = [normalize_name(c) for c in line.cells if c.strip() and parse_amount(c) is None]
+            amounts = [a for c in line.cells if (a := parse_amount(c)) is not None]
+            if not amounts or any("小计" in label for label in labels):
+                continue
+            if any(t in label for label in labels for t in _TOTAL_NAMES):
+                values["total"] = amounts[-1]
+                continue
+            key = _source_key(labels[1:] if len(labels) > 1 else labels) or _source_key([category])
+            if key:
+                values[key] = values.get(key, 0.0) + amounts[-1]
     return {"code": None, "name": "合计", "values": values, "provenance": provenance(body.rows[0])}
+
+
+def _income_blocks(rows: tuple[Line, ...]) -> list[list[Line]]:
+    blocks: list[list[Line]] = [[]]
+    for line in rows:
+        if any("小计" in c for c in line.cells) and blocks[-1]:
+            blocks.append([])
+        blocks[-1].append(line)
+    return blocks
+
+
+def _source_key(labels: list[str]) -> str | None:
+    return next((k for label in reversed(labels) for word, k in _INCOME_SOURCES if word in label), None)
 
 
 def _procurement_row(line: Line, body: GridBody) -> dict | None:
