@@ -82,23 +82,24 @@ def convert_file(path: Path) -> ConversionResult:
 def convert_filing(filing: Filing) -> ConversionResult:
     """Convert one filing to a validated disclosure record with its arithmetic findings; failures are data."""
     timings: dict[str, float] = {}
-    base = {"source_path": str(filing.source), "inputs": tuple(str(p) for p in filing.paths)}
+    source, inputs = str(filing.source), tuple(str(p) for p in filing.paths)
     try:
         doc = _timed(timings, "ingest", lambda: read_filing(filing.paths))
         record = _timed(timings, "extract", lambda: extract_record(doc))
         issues = _timed(timings, "validate", lambda: validate_record(record))
     except (IngestError, NotADisclosureError) as exc:
-        return ConversionResult(status="failed", error=str(exc), timings=timings, **base)
+        return ConversionResult(status="failed", error=str(exc), timings=timings, source_path=source, inputs=inputs)
     except Exception as exc:  # noqa: BLE001 - a bad file must never stop a batch
         return ConversionResult(status="failed", error=f"{filing.source}: extractor error: {exc!r}",
-                                timings=timings, **base)
+                                timings=timings, source_path=source, inputs=inputs)
     if issues:
         first = "; ".join(f"{i.path}: {i.message}" for i in issues[:3])
-        return ConversionResult(status="failed", error=f"{filing.source}: record fails its schema "
-                                f"({len(issues)} issues): {first}", pages=doc.page_count, timings=timings, **base)
+        error = f"{filing.source}: record fails its schema ({len(issues)} issues): {first}"
+        return ConversionResult(status="failed", error=error, pages=doc.page_count, timings=timings,
+                                source_path=source, inputs=inputs)
     findings = _timed(timings, "check", lambda: check_identities(record))
     return ConversionResult(status="ok", record=record, pages=doc.page_count, timings=timings,
-                            findings=findings, **base)
+                            findings=findings, source_path=source, inputs=inputs)
 
 
 def _timed(timings: dict[str, float], stage: str, work):  # noqa: ANN001, ANN202

@@ -129,3 +129,20 @@ def test_word_filing_from_001_reads_back_the_dump_cells(tmp_path: Path) -> None:
     title_pages = [line.page for line in doc.lines if is_table_title(line.cells)]
     assert title_pages == list(range(1, len(title_pages) + 1))
     assert doc.page_count == len(title_pages)
+
+
+@pytest.mark.skipif(not (CORPUS_DIR / "001_ac22084b5fc62f54.txt").exists(), reason="dev corpus missing")
+def test_word_filing_converts_to_the_same_record_as_gold(tmp_path: Path) -> None:
+    import json
+
+    from extractor.evaluate.score import score_document
+    from extractor.pipeline import convert_file
+    from tests.conftest import GOLD_DIR
+
+    path = tmp_path / "filing.docx"
+    build_filing_docx(path, CORPUS_DIR / "001_ac22084b5fc62f54.txt")
+    result = convert_file(path)
+    assert result.status == "ok", result.error
+    gold = json.loads((GOLD_DIR / "001_ac22084b5fc62f54.json").read_text(encoding="utf-8"))
+    score = score_document(gold, result.record, "001")
+    assert score.cells.f1 >= 0.98 and score.indicators.f1 >= 0.95 and score.narrative_accuracy >= 0.9

@@ -148,11 +148,11 @@ def _band_row(grid: Grid, top: float, bottom: float, band: list[Word]) -> Row:
     cells = [""] * (len(grid.xs) - 1)
     boxes: list[Box | None] = [None] * (len(grid.xs) - 1)
     for left, right in zip(edges, edges[1:]):
-        inner = [w for w in band if left <= w.cx <= right]
+        inner = [w for w in band if left <= w.cx < right or w.cx == right == edges[-1]]
         if not inner:
             continue
         for cell_left, cell_right in _split_unmerged(grid.xs, left, right, inner):
-            words = [w for w in inner if cell_left <= w.cx <= cell_right]
+            words = [w for w in inner if cell_left <= w.cx < cell_right or w.cx == right == cell_right]
             if words:
                 column = _column_of(grid.xs, cell_left)
                 cells[column] = cell_text(words)
@@ -191,7 +191,7 @@ def _split_unmerged(xs: tuple[float, ...], left: float, right: float, words: lis
     interior = [x for x in xs if left + _SNAP < x < right - _SNAP]
     bounds = [left, *interior, right]
     spans = list(zip(bounds, bounds[1:]))
-    used = {i for w in words for i, (a, b) in enumerate(spans) if a <= w.cx <= b}
+    used = {next(i for i, (_, b) in enumerate(spans) if w.cx < b or b == right) for w in words}
     return spans if len(used) > 1 else [(left, right)]
 
 

@@ -25,7 +25,7 @@ def read_pdf(paths: Sequence[Path]) -> TextDocument:
     for path in paths:
         document = _open(path)
         with document:
-            for page in document:
+            for page in document.pages():
                 for row in page_rows(page):
                     lines.append(_line(row, len(lines) + 1, page_base + page.number + 1))
             page_base += document.page_count
@@ -84,7 +84,7 @@ def _edges(rect: pymupdf.Rect, kind: str) -> list[tuple[float, float, float, flo
     """A thin filled rectangle is a rule; a stroked box contributes its four edges."""
     if rect.width <= 2 or rect.height <= 2 or "s" not in kind:
         return [(rect.x0, rect.y0, rect.x1, rect.y1)]
-    x0, y0, x1, y1 = rect
+    x0, y0, x1, y1 = rect.x0, rect.y0, rect.x1, rect.y1
     return [(x0, y0, x1, y0), (x0, y1, x1, y1), (x0, y0, x0, y1), (x1, y0, x1, y1)]
 
 

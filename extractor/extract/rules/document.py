@@ -33,7 +33,8 @@ def _agency(header_lines: list) -> tuple[str | None, str | None]:
     coded = Counter(m.groups() for line in header_lines for cell in line.cells
                     if (m := _AGENCY.match(cell.strip())) and not _YEARISH.match(cell.strip()))
     if coded:
-        return coded.most_common(1)[0][0]
+        code, name = coded.most_common(1)[0][0]
+        return code, name
     labelled = Counter(name for line in header_lines if (name := _labelled_agency(line)))
     return (None, labelled.most_common(1)[0][0]) if labelled else (None, None)
 

@@ -76,7 +76,9 @@ class Columns:
 def column_roles(kind: str, body: GridBody) -> Columns:
     """Return the roles of the columns from their header words, falling back to the data's shape."""
     headers = body.column_headers()
-    codes, name, values = [], None, {}
+    codes: list[int] = []
+    name: int | None = None
+    values: dict[int, str] = {}
     spec = COLUMNS.get(kind, ())
     for i, text in enumerate(headers):
         if not text or "序号" in text or text == "栏次":

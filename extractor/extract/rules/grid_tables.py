@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 from extractor.extract.rules.grid_body import Columns, GridBody, column_roles
+from extractor.extract.rules.listed import CATALOG_CODE, procurement_rows
 from extractor.extract.rules.numbers import is_code, parse_amount
+from extractor.extract.rules.table_body import RawRow, TableBody
 from extractor.ingest.text import Line
 from extractor.record.kinds import CODED_KINDS
 from extractor.record.normalize import normalize_name
@@ -22,6 +24,9 @@ def grid_rows(kind: str, body: GridBody) -> list[dict]:
     roles = column_roles(kind, body)
     if kind in CODED_KINDS and roles.name is None and not roles.codes:
         return [_total_row(body, roles)] if body.rows else []
+    if kind == "procurement" and any(CATALOG_CODE.match(c.strip()) for line in body.rows for c in line.cells):
+        return procurement_rows(TableBody((), tuple(RawRow(None, list(ln.cells), [ln]) for ln in body.rows), (), 0),
+                                delimited=True)
     if kind == "procurement":
         return [r for line in body.rows if (r := _procurement_row(line, body)) is not None]
     return [_row(kind, line, roles) for line in body.rows]
@@ -87,6 +92,13 @@ def _horizontal(body: GridBody) -> bool:
     return bool(body.rows) and all(_numbers_only(line) for line in body.rows)
 
 
+_THREE_PUBLIC_WORDS = (
+    (("出国",), "因公出国(境)费"), (("接待",), "公务接待费"), (("机关运行",), "机关运行经费"),
+    (("购置及运",), "公务用车购置及运维费"), (("购置费",), "公务用车购置费"),
+    (("运行费", "运维费", "运行维护费"), "公务用车运行维护费"),
+)
+
+
 def three_public_name(printed: str, parent: str = "") -> str:
     """Return the contract's row name for a 三公 item however the filing words it.
 
@@ -101,9 +113,7 @@ def three_public_name(printed: str, parent: str = "") -> str:
             return "“三公”经费小计"
     if "三公" in name and "小计" in name:
         return "“三公”经费小计"
-    for words, canonical in ((("出国",), "因公出国(境)费"), (("接待",), "公务接待费"),
-                             (("机关运行",), "机关运行经费"), (("购置及运",), "公务用车购置及运维费"),
-                             (("购置费",), "公务用车购置费"), (("运行费", "运维费", "运行维护费"), "公务用车运行维护费")):
+    for words, canonical in _THREE_PUBLIC_WORDS:
         if any(w in name for w in words):
             return canonical
     return "合计" if any(t in name for t in _TOTAL_NAMES) else name

@@ -9,7 +9,8 @@ from extractor.extract.rules.row_text import name_and_numbers, tokens_of
 from extractor.extract.rules.table_body import RawRow, TableBody
 from extractor.record.normalize import normalize_name
 
-_CATALOG = re.compile(r"^[ABC]\d{4,}$")
+#: 政府采购目录 code printed beside an item (A02010199, C23120301).
+CATALOG_CODE = re.compile(r"^[ABC]\d{4,}$")
 
 
 def fixed_asset_rows(body: TableBody, delimited: bool) -> list[dict]:
@@ -32,7 +33,7 @@ def procurement_rows(body: TableBody, delimited: bool) -> list[dict]:
     rows = []
     for row in body.rows:
         tokens = [c for c in row.cells if c] if delimited else tokens_of(row.text)
-        at = next((i for i, t in enumerate(tokens) if _CATALOG.match(t.replace(" ", ""))), None)
+        at = next((i for i, t in enumerate(tokens) if CATALOG_CODE.match(t.replace(" ", ""))), None)
         if at is not None and at >= 1:
             numbers = [n for t in tokens[at + 1:] if (n := parse_amount(t)) is not None]
             values = dict(zip(("quantity", "unit_price", "total"), numbers[:3]))

@@ -34,7 +34,9 @@ PHRASES: dict[str, tuple[str, ...]] = {
 PATTERNS: dict[str, tuple[str, ...]] = {
     key: tuple(rf"{phrase}{_TAIL}{_NUM}{_UNIT}" for phrase in phrases) for key, phrases in PHRASES.items()
 }
-_CHANGE = re.compile(rf"(?:较|比|与)(?:上年|\d{{4}}年)(?:预算)?(?:相比)?[^，。,;；:\d]{{0,12}}?(增加|减少|增长|下降){_NUM}{_UNIT}")
+_CHANGE = re.compile(
+    rf"(?:较|比|与)(?:上年|\d{{4}}年)(?:预算)?(?:相比)?[^，。,;；:\d]{{0,12}}?(增加|减少|增长|下降){_NUM}{_UNIT}"
+)
 _SPACE = re.compile(r"\s+")
 
 

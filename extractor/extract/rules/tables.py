@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from extractor.extract.rules.columns import value_keys
+from extractor.extract.rules.grid_body import GridBody, split_grid
+from extractor.extract.rules.grid_tables import grid_rows
 from extractor.extract.rules.listed import fixed_asset_rows, procurement_rows
 from extractor.extract.rules.numbers import parse_amount
 from extractor.extract.rules.placement import place_rows
 from extractor.extract.rules.row_text import name_and_numbers, split_code, tokens_of
-from extractor.extract.rules.grid_body import GridBody, split_grid
-from extractor.extract.rules.grid_tables import grid_rows
 from extractor.extract.rules.sided import grid_sided_rows, sided_rows
-from extractor.extract.rules.table_body import RawRow, TableBody, split_body
+from extractor.extract.rules.table_body import RawRow, TableBody, column_numbers, split_body
 from extractor.record.kinds import CODED_KINDS, SIDED_KINDS
 from extractor.record.normalize import normalize_name
 from extractor.regions.model import Region
@@ -18,16 +18,20 @@ from extractor.regions.model import Region
 _EMPTY_MARKS = ("空表", "无")  # a note with either word explains an empty table
 
 
-#: Layouts whose rows keep one cell per printed column (ruled PDF grids, Word tables).
+#: Layouts whose rows keep one cell per printed column (ruled PDF grids, Word tables). A table
+#: that numbers its columns (栏次 1 2 3 …) is read like a delimited dump instead: numbered rows,
+#: values in the standard column order.
 GRID_LAYOUTS = frozenset({"pdf", "docx"})
 
 
 def extract_table(region: Region, layout: str) -> dict:
     """Return the contract's table entry for a table region of a filing in the given layout."""
     kind = region.table_kind or "other"
+    rows: list[dict]
+    notes: tuple[str, ...]
     if kind == "other":
         rows, notes = [], ()
-    elif layout in GRID_LAYOUTS:
+    elif layout in GRID_LAYOUTS and not any(column_numbers(line) for line in region.lines):
         grid = split_grid(region.lines[1:])
         rows, notes = _grid_rows_for(kind, grid), grid.notes
     else:
