@@ -8,6 +8,7 @@ any grid become visual lines, split into cells where the gap between words is wi
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 Box = tuple[float, float, float, float]
@@ -133,9 +134,11 @@ def inside(word: Word, box: Box) -> bool:
 
 def grid_rows(grid: Grid, words: list[Word]) -> list[Row]:
     """Return the grid's non-empty rows with one cell per column (merged cells left-aligned)."""
+    ordered = sorted((w for w in words if grid.xs[0] <= w.cx <= grid.xs[-1]), key=lambda w: w.cy)
+    centres = [w.cy for w in ordered]
     rows = []
     for top, bottom in zip(grid.ys, grid.ys[1:]):
-        band = [w for w in words if top <= w.cy <= bottom and grid.xs[0] <= w.cx <= grid.xs[-1]]
+        band = ordered[bisect_left(centres, top):bisect_right(centres, bottom)]
         if band:
             rows.append(_band_row(grid, top, bottom, band))
     return rows

@@ -50,7 +50,7 @@ def _open(path: Path) -> pymupdf.Document:
 
 def page_rows(page: pymupdf.Page) -> list[Row]:
     """Return the page's rows top to bottom: ruled tables cell by cell, other text by visual line."""
-    matrix = page.rotation_matrix
+    matrix = page.rotation_matrix if page.rotation else None
     words = [_word(w, matrix) for w in page.get_text("words") if w[4].strip()]
     grids = find_grids(rules_from_rects(_rule_rects(page, matrix)))
     rows: list[Row] = []
@@ -61,21 +61,26 @@ def page_rows(page: pymupdf.Page) -> list[Row]:
     return sorted(rows, key=lambda r: r.y0)
 
 
-def _word(raw: tuple, matrix: pymupdf.Matrix) -> Word:
+def _word(raw: tuple, matrix: pymupdf.Matrix | None) -> Word:
+    if matrix is None:
+        return Word(raw[0], raw[1], raw[2], raw[3], fold_text(raw[4]))
     rect = pymupdf.Rect(raw[:4]) * matrix
     return Word(rect.x0, rect.y0, rect.x1, rect.y1, fold_text(raw[4]))
 
 
-def _rule_rects(page: pymupdf.Page, matrix: pymupdf.Matrix) -> list[tuple[float, float, float, float]]:
+def _rule_rects(page: pymupdf.Page, matrix: pymupdf.Matrix | None) -> list[tuple[float, float, float, float]]:
     rects = []
     for drawing in page.get_cdrawings():
         if drawing.get("type") == "f" and drawing.get("fill") == (1.0, 1.0, 1.0):
             continue  # white background fills are not rules
         for item in drawing["items"]:
             if item[0] == "re":
-                rects.extend(_edges(pymupdf.Rect(item[1]) * matrix, drawing.get("type", "")))
+                rect = pymupdf.Rect(item[1])
+                rects.extend(_edges(rect * matrix if matrix else rect, drawing.get("type", "")))
             elif item[0] == "l":
-                a, b = pymupdf.Point(item[1]) * matrix, pymupdf.Point(item[2]) * matrix
+                a, b = pymupdf.Point(item[1]), pymupdf.Point(item[2])
+                if matrix:
+                    a, b = a * matrix, b * matrix
                 rects.append((min(a.x, b.x), min(a.y, b.y), max(a.x, b.x), max(a.y, b.y)))
     return rects
 
