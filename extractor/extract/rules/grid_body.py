@@ -17,6 +17,8 @@ from extractor.ingest.text import Line
 
 _GENERIC_AMOUNT = ("金额", "预算数", "总计", "预算额", "机关运行经费支出")
 _CODE_HEADERS = frozenset({"类", "款", "项"})
+#: A page number or footer printed under a table: "9", "- 9 -", "─13─", "第9页".
+_PAGE_MARK = re.compile(r"^\s*(?:[-—─–]\s*)?(?:第\s*)?\d{1,3}\s*(?:页)?(?:\s*[-—─–])?\s*(?:/\s*\d{1,3})?\s*$")
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ def split_grid(lines: tuple[Line, ...]) -> GridBody:
     seen = {_compact(ln.text) for ln in header}
     notes = [ln.text for ln in lines if ln.text.startswith("注")]
     rows = [ln for ln in lines[start:] if not ln.text.startswith("注") and not is_page_header(ln)
-            and _compact(ln.text) not in seen and not column_numbers(ln)]
+            and _compact(ln.text) not in seen and not column_numbers(ln) and not _PAGE_MARK.match(ln.text)]
     widths = Counter(len(ln.cells) for ln in rows)
     width = widths.most_common(1)[0][0] if widths else 0
     return GridBody(tuple(header), tuple(rows), tuple(notes), width)
