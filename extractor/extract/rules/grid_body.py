@@ -55,6 +55,8 @@ def is_data_line(line: Line) -> bool:
 
 def split_grid(lines: tuple[Line, ...]) -> GridBody:
     """Return the header (before the first data line), data rows and notes; repeated headers dropped."""
+    if _unruled(lines):
+        lines = align_by_position(lines)
     start = next((i for i, line in enumerate(lines) if is_data_line(line)), len(lines))
     header = [ln for ln in lines[:start] if not ln.text.startswith("注")]
     seen = {_compact(ln.text) for ln in header}
@@ -64,6 +66,54 @@ def split_grid(lines: tuple[Line, ...]) -> GridBody:
     widths = Counter(len(ln.cells) for ln in rows)
     width = widths.most_common(1)[0][0] if widths else 0
     return GridBody(tuple(header), tuple(rows), tuple(notes), width)
+
+
+def _unruled(lines: tuple[Line, ...]) -> bool:
+    """Lines of a borderless table: positioned cells, none of them an empty grid cell."""
+    positioned = [ln for ln in lines if ln.boxes]
+    return bool(positioned) and all(all(b is not None for b in ln.boxes) for ln in positioned) and any(
+        len(ln.cells) > 1 for ln in positioned)
+
+
+def align_by_position(lines: tuple[Line, ...]) -> tuple[Line, ...]:
+    """Give a borderless table one cell per column: columns are where the data rows print (their
+    cell extents overlap down a column); every cell goes to the column it overlaps most."""
+    spans = _column_spans([b for ln in lines if is_data_line(ln) for b in ln.boxes if b])
+    if len(spans) < 2:
+        return lines
+    return tuple(_aligned(ln, spans) if ln.boxes and len(ln.cells) > 1 or is_data_line(ln) else ln
+                 for ln in lines)
+
+
+def _column_spans(boxes: list) -> list[tuple[float, float]]:  # noqa: ANN001
+    spans: list[list[float]] = []
+    for x0, _, x1, _ in sorted(boxes, key=lambda b: b[0]):
+        if spans and x0 <= spans[-1][1] + 2:
+            spans[-1][1] = max(spans[-1][1], x1)
+        else:
+            spans.append([x0, x1])
+    return [(a, b) for a, b in spans]
+
+
+def _aligned(line: Line, spans: list[tuple[float, float]]) -> Line:
+    cells = [""] * len(spans)
+    boxes: list = [None] * len(spans)
+    data = is_data_line(line)
+    for cell, box in zip(line.cells, line.boxes):
+        if box is None or (not data and not any(_overlap(box, span) for span in spans)):
+            continue  # a header over a column that prints no data names nothing we read
+        column = max(range(len(spans)), key=lambda i: (_overlap(box, spans[i]), -_distance(box, spans[i])))
+        cells[column] = f"{cells[column]}{cell}"
+        boxes[column] = box
+    return Line(line.number, line.page, tuple(cells), tuple(boxes))
+
+
+def _overlap(box, span: tuple[float, float]) -> float:  # noqa: ANN001
+    return max(0.0, min(box[2], span[1]) - max(box[0], span[0]))
+
+
+def _distance(box, span: tuple[float, float]) -> float:  # noqa: ANN001
+    return abs((box[0] + box[2]) / 2 - (span[0] + span[1]) / 2)
 
 
 @dataclass(frozen=True)

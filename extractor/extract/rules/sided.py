@@ -99,7 +99,9 @@ def _prefixed_names(items: list[Item]) -> list[str]:
 def grid_sided_rows(kind: str, body: GridBody) -> list[dict]:
     """Return the rows of a two-sided summary printed as a grid (columns known from the header)."""
     headers = body.column_headers()
-    split = next((i for i, h in enumerate(headers) if i and "支出" in h), max(body.width // 2, 1))
+    split = next((i for i, h in enumerate(headers) if i and "支出" in h), None) or _second_name_column(body)
+    while split > 1 and not _texty(body, split) and _texty(body, split - 1):
+        split -= 1  # the 支出 heading sat over an amount column: the side starts at its item names
     keys = _expenditure_keys(kind, headers, split)
     items: list[Item] = []
     values: list[dict] = []
@@ -111,6 +113,22 @@ def grid_sided_rows(kind: str, body: GridBody) -> list[dict]:
     names = _prefixed_names(items)
     return [{"side": side, "name": name, "values": vals, "provenance": provenance(row.lines[0])}
             for (side, _, row), name, vals in zip(items, names, values) if name]
+
+
+def _second_name_column(body: GridBody) -> int:
+    """Without a 支出 header, the expenditure side starts at the first text column after an amount column."""
+    seen_amount = False
+    for i in range(1, body.width):
+        if _texty(body, i) and seen_amount:
+            return i
+        seen_amount = seen_amount or not _texty(body, i)
+    return max(body.width // 2, 1)
+
+
+def _texty(body: GridBody, column: int) -> bool:
+    """Return True when most filled cells of the column are words, not amounts."""
+    cells = [ln.cells[column] for ln in body.rows if column < len(ln.cells) and ln.cells[column].strip()]
+    return bool(cells) and sum(parse_amount(c) is None for c in cells) > len(cells) / 2
 
 
 def _expenditure_keys(kind: str, headers: list[str], split: int) -> dict[int, str]:
