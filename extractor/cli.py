@@ -45,9 +45,11 @@ def convert(
         for filing in files:
             result = convert_filing(filing)
             write_document(con, _stored(result, run_id, StoredDocument))
-            if result.status == "failed":
-                progress.console.print(f"[red]failed[/] {result.error}", highlight=False, soft_wrap=True)
-            elif records is not None:
+            if result.status != "ok":
+                colour = "red" if result.status == "failed" else "yellow"
+                progress.console.print(f"[{colour}]{result.status}[/] {result.error}", highlight=False,
+                                       soft_wrap=True)
+            if result.record is not None and records is not None:
                 _write_record(records, result)
             results.append(result)
             progress.advance(task)
@@ -97,7 +99,7 @@ def _print_summary(results: list[ConversionResult], db: Path) -> None:
     for r in results:
         rec = r.record or {}
         rows = sum(len(t.get("rows", [])) for t in rec.get("tables", []))
-        style = "green" if r.status == "ok" else "red"
+        style = {"ok": "green", "partial": "yellow"}.get(r.status, "red")
         table.add_row(r.source_name, f"[{style}]{r.status}[/]", str(r.pages), str(len(rec.get("tables", []))),
                       str(rows), str(len(rec.get("performance_cards", []))), *_severity_counts(r.findings),
                       f"{r.seconds:.2f}")

@@ -6,6 +6,7 @@ fails its schema comes back as a failed ConversionResult with a one-line reason,
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ class ConversionResult:
     """The outcome of converting one filing."""
 
     source_path: str
-    status: str  # "ok" | "failed"
+    status: str  # "ok" | "partial" (parts failing the schema left out) | "failed"
     record: dict | None = None
     error: str | None = None
     pages: int = 0
@@ -92,14 +93,43 @@ def convert_filing(filing: Filing) -> ConversionResult:
     except Exception as exc:  # noqa: BLE001 - a bad file must never stop a batch
         return ConversionResult(status="failed", error=f"{filing.source}: extractor error: {exc!r}",
                                 timings=timings, source_path=source, inputs=inputs)
+    status, error = "ok", None
     if issues:
+        record, dropped = drop_invalid_parts(record, issues)
+        remaining = validate_record(record)
         first = "; ".join(f"{i.path}: {i.message}" for i in issues[:3])
-        error = f"{filing.source}: record fails its schema ({len(issues)} issues): {first}"
-        return ConversionResult(status="failed", error=error, pages=doc.page_count, timings=timings,
-                                source_path=source, inputs=inputs)
+        if remaining or not dropped:
+            error = f"{filing.source}: record fails its schema ({len(issues)} issues): {first}"
+            return ConversionResult(status="failed", error=error, pages=doc.page_count, timings=timings,
+                                    source_path=source, inputs=inputs)
+        status = "partial"
+        error = f"{filing.source}: left out {', '.join(dropped)} failing the schema ({first})"
     findings = _timed(timings, "check", lambda: check_identities(record))
-    return ConversionResult(status="ok", record=record, pages=doc.page_count, timings=timings,
+    return ConversionResult(status=status, record=record, error=error, pages=doc.page_count, timings=timings,
                             findings=findings, source_path=source, inputs=inputs)
+
+
+_PART = re.compile(r"^\$\.(tables|performance_cards)\[(\d+)\]")
+
+
+def drop_invalid_parts(record: dict, issues: list) -> tuple[dict, list[str]]:
+    """Return the record without the tables and cards its schema issues point into, and their names.
+
+    Only validated figures are stored: a card or table that fails its schema is left out (and said
+    so) rather than failing the whole filing; any other issue is left for the caller to reject.
+    """
+    bad: dict[str, set[int]] = {"tables": set(), "performance_cards": set()}
+    for issue in issues:
+        found = _PART.match(issue.path)
+        if found:
+            bad[found.group(1)].add(int(found.group(2)))
+    kept = dict(record)
+    dropped = []
+    for part, indexes in bad.items():
+        items = record.get(part) or []
+        kept[part] = [item for i, item in enumerate(items) if i not in indexes]
+        dropped += [f"{part}[{i}]" for i in sorted(indexes)]
+    return kept, dropped
 
 
 def _timed(timings: dict[str, float], stage: str, work):  # noqa: ANN001, ANN202

@@ -133,3 +133,18 @@ def test_check_reports_the_filings_own_errors_from_the_store_and_from_files(tmp_
 def test_check_needs_files_or_a_database() -> None:
     result = runner.invoke(app, ["check"])
     assert result.exit_code == 2 and "either filings" in result.output
+
+
+def test_a_card_failing_its_schema_is_left_out_and_the_filing_is_partial() -> None:
+    from extractor.pipeline import drop_invalid_parts
+    from extractor.validate import validate_record
+
+    gold = json.loads((GOLD_DIR / "002_e9dd90ecd9c1084d.json").read_text(encoding="utf-8")) if (
+        GOLD_DIR / "002_e9dd90ecd9c1084d.json").exists() else None
+    if gold is None:
+        pytest.skip("gold missing")
+    gold["performance_cards"][1]["indicators"][0]["level1"] = None
+    issues = validate_record(gold)
+    kept, dropped = drop_invalid_parts(gold, issues)
+    assert dropped == ["performance_cards[1]"] and validate_record(kept) == []
+    assert len(kept["performance_cards"]) == len(gold["performance_cards"]) - 1

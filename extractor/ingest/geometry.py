@@ -54,6 +54,7 @@ class Grid:
     ys: tuple[float, ...]
     xs: tuple[float, ...]
     verticals: tuple[Rule, ...]
+    horizontals: tuple[Rule, ...] = ()
 
     @property
     def box(self) -> Box:
@@ -114,7 +115,8 @@ def _grid(members: list[Rule]) -> Grid | None:
     xs = cluster([r.at for r in members if not r.horizontal])
     if len(ys) < 2 or len(xs) < 2:
         return None
-    return Grid(tuple(ys), tuple(xs), tuple(r for r in members if not r.horizontal))
+    return Grid(tuple(ys), tuple(xs), tuple(r for r in members if not r.horizontal),
+                tuple(r for r in members if r.horizontal))
 
 
 def cluster(values: list[float], tolerance: float = _SNAP) -> list[float]:
@@ -136,12 +138,30 @@ def grid_rows(grid: Grid, words: list[Word]) -> list[Row]:
     """Return the grid's non-empty rows with one cell per column (merged cells left-aligned)."""
     ordered = sorted((w for w in words if grid.xs[0] <= w.cx <= grid.xs[-1]), key=lambda w: w.cy)
     centres = [w.cy for w in ordered]
-    rows = []
+    bands: list[Row | None] = []
     for top, bottom in zip(grid.ys, grid.ys[1:]):
         band = ordered[bisect_left(centres, top):bisect_right(centres, bottom)]
-        if band:
-            rows.append(_band_row(grid, top, bottom, band))
-    return rows
+        bands.append(_band_row(grid, top, bottom, band) if band else None)
+    return [row for row in _spread_merged(grid, bands) if row is not None]
+
+
+def _spread_merged(grid: Grid, bands: list[Row | None]) -> list[Row | None]:
+    """A cell merged down several rows (no rule between them in its column) prints its text once,
+    in the middle; give that text to every row it covers, as the contract repeats level names."""
+    cells = [list(b.cells) if b else [""] * (len(grid.xs) - 1) for b in bands]
+    for column in range(len(grid.xs) - 1):
+        centre = (grid.xs[column] + grid.xs[column + 1]) / 2
+        open_below = [not _ruled(grid, y, centre) for y in grid.ys[1:-1]]
+        for order in (range(1, len(cells)), range(len(cells) - 2, -1, -1)):
+            for k in order:
+                source = k - 1 if order.step == 1 else k + 1
+                if open_below[min(k, source)] and not cells[k][column] and cells[source][column]:
+                    cells[k][column] = cells[source][column]
+    return [Row(b.y0, tuple(c), b.boxes) if b else None for b, c in zip(bands, cells)]
+
+
+def _ruled(grid: Grid, y: float, x: float) -> bool:
+    return any(abs(h.at - y) <= _SNAP and h.start - _SNAP <= x <= h.end + _SNAP for h in grid.horizontals)
 
 
 def _band_row(grid: Grid, top: float, bottom: float, band: list[Word]) -> Row:

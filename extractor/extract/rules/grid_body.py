@@ -36,7 +36,8 @@ class GridBody:
         for line in self.header:
             if len(line.cells) == self.width:
                 for i, cell in enumerate(line.cells):
-                    texts[i] += _compact(cell)
+                    if not texts[i].endswith(_compact(cell)):  # a cell merged down repeats its text
+                        texts[i] += _compact(cell)
         return texts
 
 

@@ -148,9 +148,9 @@ def _header_paths(body: GridBody) -> tuple[list[str], list[str]]:
                 continue
             box = line.boxes[i] if i < len(line.boxes) else None
             for j in _covered(i, box, centers):
-                if j == i:
+                if j == i and not own[j].endswith(text):  # a cell merged down repeats its text
                     own[j] += text
-                else:
+                elif j != i and not parents[j].endswith(text):
                     parents[j] += text
     return own, parents
 
