@@ -8,12 +8,14 @@ any grid become visual lines, split into cells where the gap between words is wi
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 Box = tuple[float, float, float, float]
 
-_SNAP = 2.0  # points: rules this close are the same rule; a rule this short is a dot
+_SNAP = 2.0
+_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")  # a classification code opening a table row  # points: rules this close are the same rule; a rule this short is a dot
 
 
 @dataclass(frozen=True)
@@ -250,7 +252,8 @@ def text_rows(words: list[Word]) -> list[Row]:
         groups: list[list[Word]] = [[line[0]]]
         for prev, word in zip(line, line[1:]):
             height = max(word.y1 - word.y0, 1.0)
-            if word.x0 - prev.x1 > 1.2 * height:
+            leading_code = len(groups) == 1 and len(groups[0]) == 1 and _CODE.match(prev.text)
+            if word.x0 - prev.x1 > (0.3 if leading_code else 1.2) * height:
                 groups.append([word])
             else:
                 groups[-1].append(word)

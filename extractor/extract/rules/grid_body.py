@@ -59,7 +59,7 @@ def split_grid(lines: tuple[Line, ...]) -> GridBody:
     if _unruled(lines):
         lines = align_by_position(lines)
     start = next((i for i, line in enumerate(lines) if is_data_line(line)), len(lines))
-    header = [ln for ln in lines[:start] if not ln.text.startswith("注")]
+    header = [ln for ln in lines[:start] if not ln.text.startswith("注") and not is_page_header(ln)]
     seen = {_compact(ln.text) for ln in header}
     notes = [ln.text for ln in lines if ln.text.startswith("注")]
     rows = [ln for ln in lines[start:] if not ln.text.startswith("注") and not is_page_header(ln)
@@ -82,8 +82,7 @@ def align_by_position(lines: tuple[Line, ...]) -> tuple[Line, ...]:
     spans = _column_spans([b for ln in lines if is_data_line(ln) for b in ln.boxes if b])
     if len(spans) < 2:
         return lines
-    return tuple(_aligned(ln, spans) if ln.boxes and len(ln.cells) > 1 or is_data_line(ln) else ln
-                 for ln in lines)
+    return tuple(_aligned(ln, spans) if ln.boxes and not is_page_header(ln) else ln for ln in lines)
 
 
 def _column_spans(boxes: list) -> list[tuple[float, float]]:  # noqa: ANN001
@@ -100,13 +99,20 @@ def _aligned(line: Line, spans: list[tuple[float, float]]) -> Line:
     cells = [""] * len(spans)
     boxes: list = [None] * len(spans)
     data = is_data_line(line)
-    for cell, box in zip(line.cells, line.boxes):
-        if box is None or (not data and not any(_overlap(box, span) for span in spans)):
-            continue  # a header over a column that prints no data names nothing we read
+    pairs = [(cell, box) for cell, box in zip(line.cells, line.boxes) if box is not None]
+    claimed = {i for _, box in pairs for i, span in enumerate(spans) if _overlap(box, span)}
+    for cell, box in pairs:
         column = max(range(len(spans)), key=lambda i: (_overlap(box, spans[i]), -_distance(box, spans[i])))
+        if not data and not _overlap(box, spans[column]) and (
+                column in claimed or _gap(box, spans[column]) > 0.75 * (box[2] - box[0])):
+            continue  # a header over a column that prints no data names nothing we read
         cells[column] = f"{cells[column]}{cell}"
         boxes[column] = box
     return Line(line.number, line.page, tuple(cells), tuple(boxes))
+
+
+def _gap(box, span: tuple[float, float]) -> float:  # noqa: ANN001
+    return max(span[0] - box[2], box[0] - span[1], 0.0)
 
 
 def _overlap(box, span: tuple[float, float]) -> float:  # noqa: ANN001
@@ -145,6 +151,8 @@ def column_roles(kind: str, body: GridBody) -> Columns:
             name = i
     if not values or (name is None and not codes):
         return _roles_from_data(kind, body, codes, name, values)
+    if not codes:  # a code column whose header does not say so (科目 over 编码 on another line)
+        codes = [i for i in range(body.width) if i != name and i not in values and _mostly(body, i, is_code)]
     return Columns(tuple(codes), name, values)
 
 
