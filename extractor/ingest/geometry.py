@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 Box = tuple[float, float, float, float]
 
-_SNAP = 2.0
-_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")  # a classification code opening a table row  # points: rules this close are the same rule; a rule this short is a dot
+_SNAP = 2.0  # points: rules this close are the same rule; a rule this short is a dot
+_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")  # a classification code opening a table row
 
 
 @dataclass(frozen=True)
