@@ -152,7 +152,9 @@ def side_entries(rows: list[dict[str, Any]], side: str, enumerate_items: bool) -
             heading, item = name.split("/", 1)
             if not any(e.name.endswith(heading) and e.indent == 0 for e in entries[-3:]):
                 entries.append(SideEntry(None, heading))
-            entries.append(SideEntry(r, item, 1.0))
+                sub = 0
+            sub = sub + 1 if entries[-1].indent else 1
+            entries.append(SideEntry(r, f"{sub}. {item}", 1.0))  # filings number the items under a heading
             continue
         if enumerate_items and not in_tail:
             number += 1

@@ -75,23 +75,24 @@ def _sided_row(kind: str, side: str, name: str, seg: Segment, exp_keys: tuple[st
 def _prefixed_names(items: list[Item]) -> list[str]:
     """Name each income item; sub-items take their heading as a prefix ("heading/item").
 
-    A 1./(1) item sits under the last 一、 item; a 一、 item sits under an unnumbered heading
-    printed after 本年收入合计 (e.g. 年初财政拨款结转和结余).
+    A 1./(1) item sits under the item printed above it; a 一、 item sits under an unnumbered
+    heading printed after 本年收入合计 (e.g. 年初财政拨款结转和结余).
     """
     names: list[str] = []
-    heading, section, after_total = None, None, False
+    heading, parent, after_total = None, None, False
     for side, seg, _ in items:
         name = seg.name
         if side == "income":
             if any(w in name for w in _TOTAL_WORDS):
-                heading, section, after_total = None, None, True
-            elif seg.sub_enumerated and section:
-                name = f"{section}/{name}"
-            elif seg.enumerated:
-                section = name
-                name = f"{heading}/{name}" if heading else name
+                heading, parent, after_total = None, None, True
+            elif seg.sub_enumerated and parent:
+                name = f"{parent}/{name}"
             else:
-                heading, section = (name if after_total else None), None
+                if seg.enumerated and heading:
+                    name = f"{heading}/{name}"
+                elif not seg.enumerated:
+                    heading = name if after_total else None
+                parent = seg.name
         names.append(name)
     return names
 

@@ -1,0 +1,95 @@
+"""Convert every labelled dev filing, score it against ../shared/gold, and print the report.
+
+    python -m eval.dev_eval [--shared ../shared] [--rendered] [--out out/dev-eval]
+
+Sources: the text dumps under corpus/ (named like their gold file), the Shanghai PDF and the
+Jiangsu filing split over two PDFs (gold/README.md says which is which). With --rendered, every
+gold record is also drawn as a PDF in each test layout (eval/render.py) and converted back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from extractor.evaluate.report import evaluate_dirs, render_report, report_to_json
+from extractor.pipeline import Filing, convert_filing
+
+
+def dev_filings(shared: Path) -> list[Filing]:
+    """Return the labelled dev filings, each named after its gold record."""
+    filings = [Filing(p.stem, p, (p,)) for p in sorted((shared / "corpus").glob("*.txt"))
+               if (shared / "gold" / f"{p.stem}.json").exists()]
+    shanghai = shared / "pdfs" / "shanghai" / "上海市普陀区人民政府办公室25年预算.pdf"
+    jiangsu = shared / "pdfs" / "jiangsu" / "江苏省人大常委会办公厅2019"
+    if shanghai.exists():
+        filings.append(Filing("sh-bgs-2025", shanghai, (shanghai,)))
+    if jiangsu.is_dir():
+        filings.append(Filing("js-rd-2019", jiangsu, tuple(sorted(jiangsu.glob("*.pdf")))))
+    return filings
+
+
+def rendered_filings(gold: Path, out: Path) -> list[Filing]:
+    """Render each gold record in each layout; return the PDFs as filings named <stem>.<layout>."""
+    from eval.render import LAYOUTS, render_record
+
+    out.mkdir(parents=True, exist_ok=True)
+    filings = []
+    for path in sorted(gold.glob("*.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        for layout in LAYOUTS:
+            pdf = out / f"{path.stem}.{layout}.pdf"
+            pdf.write_bytes(render_record(record, layout=layout))
+            filings.append(Filing(f"{path.stem}.{layout}", pdf, (pdf,)))
+    return filings
+
+
+def convert_all(filings: list[Filing], pred: Path, console: Console) -> None:
+    """Convert each filing and write its record as <name>.json; report failures."""
+    pred.mkdir(parents=True, exist_ok=True)
+    for filing in filings:
+        result = convert_filing(filing)
+        if result.record is None:
+            console.print(f"[red]failed[/] {result.error}")
+            continue
+        (pred / f"{filing.name}.json").write_text(json.dumps(result.record, ensure_ascii=False), encoding="utf-8")
+
+
+def gold_copies(gold: Path, names: list[str], target: Path) -> Path:
+    """Write gold records under the rendered names (<stem>.<layout>.json) so they pair by stem."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        stem = name.rsplit(".", 1)[0]
+        (target / f"{name}.json").write_text((gold / f"{stem}.json").read_text(encoding="utf-8"), encoding="utf-8")
+    return target
+
+
+def main() -> int:
+    """Run the evaluation; print the tables and write the JSON reports under --out."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
+    parser.add_argument("--out", type=Path, default=Path("out/dev-eval"))
+    parser.add_argument("--rendered", action="store_true", help="also score gold rendered as PDFs")
+    args = parser.parse_args()
+    console = Console(width=160)
+    gold = args.shared / "gold"
+    convert_all(dev_filings(args.shared), args.out / "pred", console)
+    report = evaluate_dirs(gold, args.out / "pred", predicted_only=True)
+    render_report(report, console)
+    (args.out / "report.json").write_text(json.dumps(report_to_json(report), ensure_ascii=False, indent=2))
+    if args.rendered:
+        filings = rendered_filings(gold, args.out / "rendered")
+        convert_all(filings, args.out / "rendered-pred", console)
+        copies = gold_copies(gold, [f.name for f in filings], args.out / "rendered-gold")
+        rendered = evaluate_dirs(copies, args.out / "rendered-pred")
+        render_report(rendered, console)
+        (args.out / "rendered-report.json").write_text(json.dumps(report_to_json(rendered), ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
