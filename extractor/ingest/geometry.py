@@ -154,12 +154,28 @@ def _spread_merged(grid: Grid, bands: list[Row | None]) -> list[Row | None]:
     for column in range(len(grid.xs) - 1):
         centre = (grid.xs[column] + grid.xs[column + 1]) / 2
         open_below = [not _ruled(grid, y, centre) for y in grid.ys[1:-1]]
+        _join_wrapped(cells, column, open_below)
         for order in (range(1, len(cells)), range(len(cells) - 2, -1, -1)):
             for k in order:
                 source = k - 1 if order.step == 1 else k + 1
                 if open_below[min(k, source)] and not cells[k][column] and cells[source][column]:
                     cells[k][column] = cells[source][column]
     return [Row(b.y0, tuple(c), b.boxes) if b else None for b, c in zip(bands, cells)]
+
+
+def _join_wrapped(cells: list[list[str]], column: int, open_below: list[bool]) -> None:
+    """Text of one merged cell that the row rules of other columns cut in two ("资金支出计" | "划")
+    is joined back, so every row the cell covers reads the whole text."""
+    k = 0
+    while k < len(cells) - 1:
+        end = k
+        while end < len(cells) - 1 and open_below[end]:
+            end += 1
+        parts = [cells[i][column] for i in range(k, end + 1) if cells[i][column]]
+        if len(parts) > 1:
+            for i in range(k, end + 1):
+                cells[i][column] = "".join(parts)
+        k = end + 1
 
 
 def _ruled(grid: Grid, y: float, x: float) -> bool:
@@ -216,8 +232,10 @@ def _split_unmerged(xs: tuple[float, ...], left: float, right: float, words: lis
     interior = [x for x in xs if left + _SNAP < x < right - _SNAP]
     bounds = [left, *interior, right]
     spans = list(zip(bounds, bounds[1:]))
-    used = {next(i for i, (_, b) in enumerate(spans) if w.cx < b or b == right) for w in words}
-    return spans if len(used) > 1 else [(left, right)]
+    for line in visual_lines(words):  # side by side in one printed line: separate cells
+        if len({next(i for i, (_, b) in enumerate(spans) if w.cx < b or b == right) for w in line}) > 1:
+            return spans
+    return [(left, right)]  # a merged cell, its text wrapped over several lines
 
 
 def _column_of(xs: tuple[float, ...], left: float) -> int:
