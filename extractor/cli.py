@@ -28,6 +28,16 @@ def convert(
     records: Path | None = typer.Option(None, "--records", help="Also write one record JSON per filing here."),
     group: bool = typer.Option(False, "--group", help="Each folder given is ONE filing split over several "
                                "PDFs (e.g. prose + tables), read in file-name order."),
+    extractor: str = typer.Option("rules", "--extractor", help="rules (offline, default), llm (every region "
+                                  "by the model) or hybrid (only regions failing the checks go to the model)."),
+    llm_base_url: str | None = typer.Option(None, "--llm-base-url", envvar="YUSUAN_LLM_BASE_URL",
+                                            help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1"),
+    llm_model: str | None = typer.Option(None, "--llm-model", envvar="YUSUAN_LLM_MODEL", help="Model name."),
+    llm_api_key_env: str = typer.Option("YUSUAN_LLM_API_KEY", "--llm-api-key-env",
+                                        help="Environment variable holding the API key (never logged)."),
+    llm_repair_attempts: int = typer.Option(2, "--llm-repair-attempts", help="Repair turns after a failed check."),
+    llm_concurrency: int = typer.Option(2, "--llm-concurrency", help="Regions sent to the model at once."),
+    llm_timeout: float = typer.Option(120.0, "--llm-timeout", help="Seconds per model call."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary table."),
 ) -> None:
     """Convert filings into validated disclosure records stored in a DuckDB file."""
@@ -38,13 +48,17 @@ def convert(
         err.print(f"[red]error:[/] no input files under {', '.join(map(str, paths))}")
         raise typer.Exit(2)
     con = open_store(db)
-    run_id = start_run(con, "convert " + " ".join(map(str, paths)), "rules")
+    choice = _extractor_choice(extractor, llm_base_url, llm_model, llm_api_key_env, llm_repair_attempts,
+                               llm_concurrency, llm_timeout, con)
+    run_id = start_run(con, "convert " + " ".join(map(str, paths)), extractor)
     started, results = time.perf_counter(), []
     with _progress(quiet or len(files) == 1) as progress:
         task = progress.add_task("converting", total=len(files))
         for filing in files:
-            result = convert_filing(filing)
-            write_document(con, _stored(result, run_id, StoredDocument))
+            result = convert_filing(filing, choice)
+            stored = _stored(result, run_id, StoredDocument)
+            write_document(con, stored)
+            _record_llm_calls(con, run_id, stored.document_id, result)
             if result.status != "ok":
                 colour = "red" if result.status == "failed" else "yellow"
                 progress.console.print(f"[{colour}]{result.status}[/] {result.error}", highlight=False,
@@ -59,8 +73,50 @@ def convert(
     con.close()
     if not quiet:
         _print_summary(results, db)
+    if choice.name != "rules":
+        _print_llm_totals(results)
     if failed:
         raise typer.Exit(1)
+
+
+def _extractor_choice(name: str, base_url: str | None, model: str | None, key_env: str, repairs: int,
+                      concurrency: int, timeout: float, con):  # noqa: ANN001, ANN202
+    from extractor.pipeline import ExtractorChoice
+
+    if name == "rules":
+        return ExtractorChoice()
+    if not base_url or not model:
+        err.print(f"[red]error:[/] --extractor {name} needs --llm-base-url and --llm-model "
+                  "(or YUSUAN_LLM_BASE_URL / YUSUAN_LLM_MODEL)")
+        raise typer.Exit(2)
+    from extractor.extract.llm.client import ChatClient, LLMConfig
+    from extractor.store.llm import StoreCache
+
+    try:
+        config = LLMConfig(base_url=base_url, model=model, api_key_env=key_env, repair_attempts=repairs,
+                           concurrency=concurrency, timeout=timeout)
+        return ExtractorChoice(name, ChatClient(config), StoreCache(con), concurrency)
+    except ValueError as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from exc
+
+
+def _record_llm_calls(con, run_id: str, document_id: str, result: ConversionResult) -> None:  # noqa: ANN001
+    if result.llm is not None and result.llm.calls:
+        from extractor.store.llm import record_calls
+
+        record_calls(con, run_id, document_id, result.llm.calls)
+
+
+def _print_llm_totals(results: list[ConversionResult]) -> None:
+    usages = [r.llm for r in results if r.llm is not None]
+    calls = [c for u in usages for c in u.calls]
+    hits = sum(c.outcome == "cache_hit" for c in calls)
+    out.print(f"LLM: {sum(u.regions_sent for u in usages)} region(s) sent, {len(calls) - hits} call(s), "
+              f"{hits} cache hit(s), {sum(c.tokens_in for c in calls)} tokens in, "
+              f"{sum(c.tokens_out for c in calls)} tokens out, "
+              f"{sum(len(u.regions_replaced) for u in usages)} region(s) replaced, "
+              f"{sum(len(u.regions_failed) for u in usages)} without a valid answer")
 
 
 def _progress(disable: bool) -> Progress:

@@ -11,8 +11,10 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from extractor import EXTRACTOR_VERSION
+from extractor.extract.modes import EXTRACTORS, LLMUsage, hybrid_record, llm_record
 from extractor.extract.rules.record import NotADisclosureError, extract_record
 from extractor.ingest import SUPPORTED_SUFFIXES, IngestError, read_filing
 from extractor.validate import validate_record
@@ -41,6 +43,7 @@ class ConversionResult:
     findings: list[dict] = field(default_factory=list)
     inputs: tuple[str, ...] = ()
     extractor: str = "rules"
+    llm: LLMUsage | None = None
     extractor_version: str = EXTRACTOR_VERSION
 
     @property
@@ -75,24 +78,49 @@ def _supported_under(folder: Path, recursive: bool) -> list[Path]:
     return sorted(p for p in found if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
 
 
-def convert_file(path: Path) -> ConversionResult:
-    """Convert one file (see convert_filing)."""
-    return convert_filing(Filing(path.stem, path, (path,)))
+@dataclass(frozen=True)
+class ExtractorChoice:
+    """Which extractor fills the record; llm and hybrid need a chat client (and may use a cache)."""
+
+    name: str = "rules"
+    client: Any = None
+    cache: Any = None
+    concurrency: int = 2
+
+    def __post_init__(self) -> None:
+        if self.name not in EXTRACTORS:
+            raise ValueError(f"unknown extractor {self.name!r} (choose from {', '.join(EXTRACTORS)})")
+        if self.name != "rules" and self.client is None:
+            raise ValueError(f"extractor {self.name!r} needs an LLM endpoint (--llm-base-url, --llm-model)")
 
 
-def convert_filing(filing: Filing) -> ConversionResult:
+RULES = ExtractorChoice()
+
+
+def _extract(doc: Any, choice: ExtractorChoice) -> tuple[dict, LLMUsage | None]:
+    record = extract_record(doc) if choice.name != "llm" else None
+    if choice.name == "rules":
+        return record, None
+    if choice.name == "llm":
+        return llm_record(doc, choice.client, choice.cache, choice.concurrency)
+    return hybrid_record(doc, record, choice.client, choice.cache, choice.concurrency)
+
+
+def convert_filing(filing: Filing, choice: ExtractorChoice = RULES) -> ConversionResult:
     """Convert one filing to a validated disclosure record with its arithmetic findings; failures are data."""
     timings: dict[str, float] = {}
     source, inputs = str(filing.source), tuple(str(p) for p in filing.paths)
+    usage: LLMUsage | None = None
     try:
         doc = _timed(timings, "ingest", lambda: read_filing(filing.paths))
-        record = _timed(timings, "extract", lambda: extract_record(doc))
+        record, usage = _timed(timings, "extract", lambda: _extract(doc, choice))
         issues = _timed(timings, "validate", lambda: validate_record(record))
     except (IngestError, NotADisclosureError) as exc:
-        return ConversionResult(status="failed", error=str(exc), timings=timings, source_path=source, inputs=inputs)
+        return ConversionResult(status="failed", error=str(exc), timings=timings, source_path=source, inputs=inputs,
+                                extractor=choice.name)
     except Exception as exc:  # noqa: BLE001 - a bad file must never stop a batch
         return ConversionResult(status="failed", error=f"{filing.source}: extractor error: {exc!r}",
-                                timings=timings, source_path=source, inputs=inputs)
+                                timings=timings, source_path=source, inputs=inputs, extractor=choice.name, llm=usage)
     status, error = "ok", None
     if issues:
         record, dropped = drop_invalid_parts(record, issues)
@@ -101,12 +129,21 @@ def convert_filing(filing: Filing) -> ConversionResult:
         if remaining or not dropped:
             error = f"{filing.source}: record fails its schema ({len(issues)} issues): {first}"
             return ConversionResult(status="failed", error=error, pages=doc.page_count, timings=timings,
-                                    source_path=source, inputs=inputs)
+                                    source_path=source, inputs=inputs, extractor=choice.name, llm=usage)
         status = "partial"
         error = f"{filing.source}: left out {', '.join(dropped)} failing the schema ({first})"
+    if usage is not None and usage.regions_failed and choice.name == "llm":
+        status = "partial"
+        error = f"{filing.source}: the model gave no valid answer for {', '.join(usage.regions_failed)}"
     findings = _timed(timings, "check", lambda: check_identities(record))
     return ConversionResult(status=status, record=record, error=error, pages=doc.page_count, timings=timings,
-                            findings=findings, source_path=source, inputs=inputs)
+                            findings=findings, source_path=source, inputs=inputs, extractor=choice.name,
+                            llm=usage)
+
+
+def convert_file(path: Path, choice: ExtractorChoice = RULES) -> ConversionResult:
+    """Convert one file (see convert_filing)."""
+    return convert_filing(Filing(path.stem, path, (path,)), choice)
 
 
 _PART = re.compile(r"^\$\.(tables|performance_cards)\[(\d+)\]")

@@ -199,9 +199,37 @@ _VIEWS = (
     """,
 )
 
+_LLM_TABLES = (
+    """
+    CREATE TABLE llm_cache (
+        cache_key TEXT PRIMARY KEY,
+        answer TEXT NOT NULL,
+        created_at TIMESTAMP NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE llm_calls (
+        run_id TEXT,
+        document_id TEXT,
+        region TEXT,
+        prompt_name TEXT,
+        prompt_version TEXT,
+        model TEXT,
+        region_hash TEXT,
+        attempt INTEGER,
+        tokens_in INTEGER,
+        tokens_out INTEGER,
+        latency_s DOUBLE,
+        outcome TEXT,
+        called_at TIMESTAMP
+    )
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core_tables", _CORE_TABLES),
     Migration(2, "views", _VIEWS),
+    Migration(3, "llm_cache_and_ledger", _LLM_TABLES),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
