@@ -1,10 +1,13 @@
 """Convert every labelled dev filing, score it against ../shared/gold, and print the report.
 
     python -m eval.dev_eval [--shared ../shared] [--rendered] [--out out/dev-eval]
+    python -m eval.dev_eval --extractors rules,llm,hybrid --llm-base-url URL --llm-model NAME
 
 Sources: the text dumps under corpus/ (named like their gold file), the Shanghai PDF and the
 Jiangsu filing split over two PDFs (gold/README.md says which is which). With --rendered, every
-gold record is also drawn as a PDF in each test layout (eval/render.py) and converted back.
+gold record is also drawn as a PDF in each test layout (eval/render.py) and converted back. With
+--extractors and an endpoint, the same filings are converted by each extractor and the overall
+figures are printed side by side (the LLM answers are cached in out/…/llm-cache.duckdb).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from pathlib import Path
 from rich.console import Console
 
 from extractor.evaluate.report import evaluate_dirs, render_report, report_to_json
-from extractor.pipeline import Filing, convert_filing
+from extractor.pipeline import RULES, ExtractorChoice, Filing, convert_filing
 
 
 def dev_filings(shared: Path) -> list[Filing]:
@@ -48,15 +51,18 @@ def rendered_filings(gold: Path, out: Path) -> list[Filing]:
     return filings
 
 
-def convert_all(filings: list[Filing], pred: Path, console: Console) -> None:
-    """Convert each filing and write its record as <name>.json; report failures."""
+def convert_all(filings: list[Filing], pred: Path, console: Console, choice: ExtractorChoice = RULES) -> list:
+    """Convert each filing and write its record as <name>.json; report failures; return the results."""
     pred.mkdir(parents=True, exist_ok=True)
+    results = []
     for filing in filings:
-        result = convert_filing(filing)
+        result = convert_filing(filing, choice)
+        results.append(result)
         if result.record is None:
             console.print(f"[red]failed[/] {result.error}")
             continue
         (pred / f"{filing.name}.json").write_text(json.dumps(result.record, ensure_ascii=False), encoding="utf-8")
+    return results
 
 
 def gold_copies(gold: Path, names: list[str], target: Path) -> Path:
@@ -68,15 +74,50 @@ def gold_copies(gold: Path, names: list[str], target: Path) -> Path:
     return target
 
 
+def compare_extractors(args: argparse.Namespace, gold: Path, console: Console) -> None:
+    """Convert the dev filings with each extractor and print overall figures side by side."""
+    from rich.table import Table
+
+    from extractor.extract.llm.client import ChatClient, LLMConfig
+    from extractor.store import open_store
+    from extractor.store.llm import StoreCache
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    con = open_store(args.out / "llm-cache.duckdb")
+    table = Table(title="extractors side by side (overall)")
+    for column in ("extractor", "cells F1", "narrative", "card fields", "indicators F1", "regions to LLM",
+                   "calls", "tokens in", "tokens out"):
+        table.add_column(column)
+    for name in args.extractors.split(","):
+        choice = RULES
+        if name != "rules":
+            client = ChatClient(LLMConfig(base_url=args.llm_base_url, model=args.llm_model))
+            choice = ExtractorChoice(name, client, StoreCache(con))
+        results = convert_all(dev_filings(args.shared), args.out / f"pred-{name}", console, choice)
+        overall = evaluate_dirs(gold, args.out / f"pred-{name}", predicted_only=True).overall
+        calls = [c for r in results if r.llm for c in r.llm.calls if c.outcome != "cache_hit"]
+        table.add_row(name, f"{overall.cells.f1:.3f}", f"{overall.narrative_accuracy:.3f}",
+                      f"{overall.card_field_accuracy:.3f}", f"{overall.indicators.f1:.3f}",
+                      str(sum(r.llm.regions_sent for r in results if r.llm)), str(len(calls)),
+                      str(sum(c.tokens_in for c in calls)), str(sum(c.tokens_out for c in calls)))
+    console.print(table)
+
+
 def main() -> int:
     """Run the evaluation; print the tables and write the JSON reports under --out."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
     parser.add_argument("--out", type=Path, default=Path("out/dev-eval"))
     parser.add_argument("--rendered", action="store_true", help="also score gold rendered as PDFs")
+    parser.add_argument("--extractors", default="", help="compare these extractors, e.g. rules,llm,hybrid")
+    parser.add_argument("--llm-base-url")
+    parser.add_argument("--llm-model")
     args = parser.parse_args()
     console = Console(width=160)
     gold = args.shared / "gold"
+    if args.extractors:
+        compare_extractors(args, gold, console)
+        return 0
     convert_all(dev_filings(args.shared), args.out / "pred", console)
     report = evaluate_dirs(gold, args.out / "pred", predicted_only=True)
     render_report(report, console)
