@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from eval.render import render_record
 from extractor.evaluate.score import compare_cards
+from extractor.extract.rules.card_cells import span_text
 from extractor.extract.rules.card_segment import split_row, split_rows
 from extractor.extract.rules.cards import extract_performance_cards
-from extractor.ingest.text import parse_dump, read_text_dump
+from extractor.ingest import read_filing
+from extractor.ingest.text import Line, TextDocument, parse_dump, read_text_dump
 from extractor.record.normalize import normalize_text
 from extractor.validate.schema import validate_part
 
@@ -337,6 +340,173 @@ def test_cards_match_the_performance_card_schema(dump: str) -> None:
     assert cards
     for card in cards:
         assert validate_part("performance_card", card) == []
+
+
+# ---------------------------------------------------------------- PDF (rendered by eval.render)
+
+
+def _indicator(level1: str, level2: str, level3: str, description: str, value: str, basis: str) -> dict:
+    return {"level1": level1, "level2": level2, "level3": level3, "description": description,
+            "value": value, "basis": basis}
+
+
+CARD_INDICATORS = [
+    _indicator("产出指标", "数量指标", "示范点数量", "乡村示范点建设数量", "3个", "工作方案"),
+    _indicator("产出指标", "质量指标", "验收合格率", "建成的示范点通过县农业农村局验收的比例", "≥95%", "验收报告"),
+    _indicator("产出指标", "时效指标", "完成时间", "示范点建成时间", "2025年10月底前", "工作方案"),
+    _indicator("效益指标", "社会效益指标", "农户增收", "带动周边农户增收情况", "明显提升", "走访调查"),
+    _indicator("效益指标", "可持续影响指标", "长效管护", "示范点长效管护机制", "持续运行", "管护制度"),
+    _indicator("满意度指标", "服务对象满意度指标", "群众满意度", "受益群众满意程度", "≥90%", "调查问卷"),
+]
+
+
+def _card_record(indicators: list[dict]) -> dict:
+    card = {"seq": 1, "project_name": "乡村示范点建设资金", "project_code": "13053225P000000000017",
+            "budget": {"total": 50.0, "fiscal": 45.0, "other": 5.0},
+            "fund_use": "用于乡村示范点建设、设施购置和日常运营维护，保障示范点按期建成并投入使用。",
+            "spending_plan": [None, 20.0, None, 50.0],
+            "goals": ["1.建成乡村示范点3个。", "2.带动周边农户增收。"], "indicators": indicators}
+    return {"schema_version": "1",
+            "document": {"agency_code": None, "agency_name": "某某县农业农村局", "fiscal_year": 2025,
+                         "budget_level": "unit", "currency_unit": "万元"},
+            "tables": [], "narrative": {}, "performance_cards": [card]}
+
+
+def _rendered_cards(record: dict, layout: str, tmp_path: Path) -> list[dict]:
+    path = tmp_path / f"card.{layout}.pdf"
+    path.write_bytes(render_record(record, layout=layout))
+    doc = read_filing([path])
+    assert doc.layout == "pdf"
+    return extract_performance_cards(doc)
+
+
+def _assert_header(card: dict) -> None:
+    assert card["project_name"] == "乡村示范点建设资金"
+    assert card["project_code"] == "13053225P000000000017"
+    assert card["budget"] == {"total": 50.0, "fiscal": 45.0, "other": 5.0}
+    assert normalize_text(card["fund_use"]) == normalize_text(
+        "用于乡村示范点建设、设施购置和日常运营维护，保障示范点按期建成并投入使用。")
+    assert [v for v in card["spending_plan"] if v is not None] == [20.0, 50.0]
+    assert card["goals"] == ["建成乡村示范点3个。", "带动周边农户增收。"]
+
+
+def _expected(indicators: list[dict]) -> list[tuple[str, ...]]:
+    return [tuple(normalize_text(i[k]) for k in ("level1", "level2", "level3", "description", "value", "basis"))
+            for i in indicators]
+
+
+def _read(card: dict) -> list[tuple[str, ...]]:
+    return _expected(card["indicators"])
+
+
+@pytest.mark.parametrize("layout", ["grid", "narrow"])
+def test_rendered_ruled_card_reads_header_and_indicators(layout: str, tmp_path: Path) -> None:
+    cards = _rendered_cards(_card_record(CARD_INDICATORS), layout, tmp_path)
+    assert len(cards) == 1
+    _assert_header(cards[0])
+    assert cards[0]["spending_plan"] == [None, 20.0, None, 50.0]
+    assert _read(cards[0]) == _expected(CARD_INDICATORS)
+    assert validate_part("performance_card", cards[0]) == []
+
+
+def test_rendered_borderless_card_reads_header_and_indicators(tmp_path: Path) -> None:
+    short = [i for i in CARD_INDICATORS if i["level3"] != "验收合格率"]
+    cards = _rendered_cards(_card_record(short), "borderless", tmp_path)
+    assert len(cards) == 1
+    _assert_header(cards[0])
+    assert _read(cards[0]) == _expected(short)
+    assert validate_part("performance_card", cards[0]) == []
+
+
+def test_rendered_borderless_card_with_a_wrapped_centred_cell(tmp_path: Path) -> None:
+    cards = _rendered_cards(_card_record(CARD_INDICATORS), "borderless", tmp_path)
+    assert _read(cards[0]) == _expected(CARD_INDICATORS)
+
+
+def _row(number: int, y: float, *cells: tuple[float, float, str]) -> Line:
+    """A visual line of a PDF page printed without rules: cells (x0, x1, text), 11 points high."""
+    return Line(number, 3, tuple(text for _, _, text in cells), tuple((x0, y, x1, y + 11) for x0, x1, _ in cells))
+
+
+#: A borderless card as the PDF reader gives it: visual lines split into positioned cells; wrapped
+#: cells centred in their rows, level1 printed once in the middle of its block of rows.
+POSITIONED_CARD = (
+    _row(1, 48, (200, 380, "1、示范项目绩效目标表")),
+    _row(2, 66, (520, 565, "单位：万元")),
+    _row(3, 83, (42, 76, "项目名称"), (96, 140, "示范项目"), (299, 333, "项目编码"), (395, 493, "13000000P000000000001")),
+    _row(4, 100, (47, 72, "预算数"), (135, 152, "12.00"), (171, 231, "其中：财政资金"), (365, 382, "12.00"),
+         (412, 446, "其他资金")),
+    _row(5, 118, (96, 400, "用于示范点建设和")),
+    _row(6, 123, (42, 76, "资金用途")),
+    _row(7, 129, (96, 130, "日常运维")),
+    _row(8, 146, (38, 81, "资金支出计"), (138, 159, "3月底"), (257, 278, "6月底"), (373, 400, "10月底"),
+         (492, 519, "12月底")),
+    _row(9, 162, (55, 64, "划"), (300, 320, "6.00"), (537, 558, "12.00")),
+    _row(10, 180, (42, 76, "绩效目标"), (96, 200, "1.建成示范点2个。")),
+    _row(11, 197, (42, 76, "一级指标"), (107, 141, "二级指标"), (184, 218, "三级指标"), (291, 342, "绩效指标描述"),
+         (416, 441, "指标值"), (487, 547, "指标值确定依据")),
+    _row(12, 214, (107, 141, "数量指标"), (165, 208, "示范点数量"), (251, 310, "建成示范点数量"), (395, 410, "2个"),
+         (475, 509, "工作方案")),
+    _row(13, 232, (251, 320, "示范点验收合格的")),
+    _row(14, 237, (42, 76, "产出指标"), (107, 141, "质量指标"), (165, 208, "验收合格率"), (395, 420, "≥95%"),
+         (475, 509, "验收报告")),
+    _row(15, 243, (251, 268, "比例")),
+    _row(16, 261, (107, 141, "时效指标"), (165, 200, "完成时间"), (251, 310, "示范点建成时间"),
+         (395, 460, "2025年10月底前"), (475, 509, "工作方案")),
+    _row(17, 279, (42, 76, "效益指标"), (98, 149, "社会效益指标"), (165, 200, "带动增收"),
+         (251, 320, "带动周边农户增收"), (395, 430, "明显提升"), (475, 509, "走访调查")),
+    _row(18, 297, (98, 149, "服务对象满意")),
+    _row(19, 303, (38, 81, "满意度指标"), (165, 208, "群众满意度"), (251, 300, "群众满意程度"), (395, 420, "≥90%"),
+         (475, 509, "调查问卷")),
+    _row(20, 309, (111, 136, "度指标")),
+    _row(21, 810, (287, 308, "- 3 -")),
+)
+
+
+def test_positioned_borderless_card_is_rebuilt_from_cell_boxes() -> None:
+    cards = extract_performance_cards(TextDocument("card.pdf", "pdf", POSITIONED_CARD))
+    assert len(cards) == 1
+    card = cards[0]
+    assert card["project_name"] == "示范项目"
+    assert card["project_code"] == "13000000P000000000001"
+    assert card["budget"] == {"total": 12.0, "fiscal": 12.0, "other": None}
+    assert card["fund_use"] == "用于示范点建设和日常运维"
+    assert card["spending_plan"] == [None, 6.0, None, 12.0]
+    assert card["goals"] == ["建成示范点2个。"]
+    assert _tuples(card) == [
+        ("产出指标", "数量指标", "示范点数量", "2个"),
+        ("产出指标", "质量指标", "验收合格率", "≥95%"),
+        ("产出指标", "时效指标", "完成时间", "2025年10月底前"),
+        ("效益指标", "社会效益指标", "带动增收", "明显提升"),
+        ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%"),
+    ]
+    assert card["indicators"][1]["description"] == "示范点验收合格的比例"
+    assert card["indicators"][4]["basis"] == "调查问卷"
+
+
+def test_grid_cell_split_at_column_edges_is_joined_line_by_line() -> None:
+    assert span_text(["集群企业、\n者”企业发", "“领跑\n展壮大"]) == "集群企业、“领跑\n者”企业发展壮大"
+    assert span_text(["2025 年 9", "", "月底前"]) == "2025 年 9月底前"
+    assert span_text(["", "单独"]) == "单独"
+
+
+def test_title_wrapped_before_its_last_word_opens_a_card() -> None:
+    """Regression: a PDF title wrapped so that "绩效目标表" (or "目标表") stands alone on the next line."""
+    dump = "\n".join([
+        "1、关于下达乡村示范点建设资金预算的通知冀财农[2024]12 号",
+        "绩效目标表",
+        "一级指标 二级指标 三级指标 绩效指标描述 指标值 指标值确定依据",
+        "产出指标 数量指标 示范点数量 建设数量 3 个 工作方案",
+        "2、关于下达乡村道路养护资金预算的通知冀财农[2024]13 号绩效",
+        "目标表",
+        "一级指标 二级指标 三级指标 绩效指标描述 指标值 指标值确定依据",
+        "产出指标 数量指标 养护里程 养护道路里程 20 公里 工作方案",
+    ])
+    cards = extract_performance_cards(parse_dump(dump))
+    assert [normalize_text(c["project_name"]) for c in cards] == [
+        "关于下达乡村示范点建设资金预算的通知冀财农[2024]12号", "关于下达乡村道路养护资金预算的通知冀财农[2024]13号"]
+    assert [_tuples(c) for c in cards] == [[("产出指标", "数量指标", "示范点数量", "3 个")],
+                                           [("产出指标", "数量指标", "养护里程", "20 公里")]]
 
 
 # ---------------------------------------------------------------- corpus against gold

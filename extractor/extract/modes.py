@@ -108,8 +108,9 @@ def _maybe_replace_table(record: dict, region: Region, outcome: Any, usage: LLMU
     if outcome.part is None or index is None:
         usage.regions_failed.append(_label(region))
         return
-    current = error_count("table", record["tables"][index], record["document"])
-    if error_count("table", outcome.part, record["document"]) < current:
+    current = record["tables"][index]
+    if _better(error_count("table", outcome.part, record["document"]), cell_count(outcome.part),
+               error_count("table", current, record["document"]), cell_count(current)):
         record["tables"][index] = outcome.part
         usage.regions_replaced.append(_label(region))
 
@@ -121,9 +122,21 @@ def _maybe_replace_card(record: dict, index: int, region: Region, outcome: Any, 
         return
     current = record["performance_cards"][index]
     candidate = {**outcome.part, "seq": current["seq"]}
-    if error_count("card", candidate, record["document"]) < error_count("card", current, record["document"]):
+    if _better(error_count("card", candidate, record["document"]), len(candidate.get("indicators") or []),
+               error_count("card", current, record["document"]), len(current.get("indicators") or [])):
         record["performance_cards"][index] = candidate
         usage.regions_replaced.append(_label(region))
+
+
+def cell_count(table: dict) -> int:
+    """Return the number of values a table carries."""
+    return sum(1 for row in table.get("rows") or [] for v in (row.get("values") or {}).values() if v)
+
+
+def _better(errors: int, size: int, current_errors: int, current_size: int) -> bool:
+    """The model's answer wins only with fewer failed identities and nothing left out (an answer that
+    drops rows could otherwise dodge the very identities that sent the region to the model)."""
+    return errors < current_errors and size >= current_size
 
 
 def _label(region: Region) -> str:

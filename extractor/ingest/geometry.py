@@ -115,8 +115,8 @@ def _touch(a: Rule, b: Rule) -> bool:
 def _grid(members: list[Rule]) -> Grid | None:
     ys = cluster([r.at for r in members if r.horizontal])
     xs = cluster([r.at for r in members if not r.horizontal])
-    if len(ys) < 2 or len(xs) < 2:
-        return None
+    if len(ys) < 2 or len(xs) < 2 or (len(ys) == 2 and len(xs) == 2):
+        return None  # no rules, or a bare frame around text (a box is no table)
     return Grid(tuple(ys), tuple(xs), tuple(r for r in members if not r.horizontal),
                 tuple(r for r in members if r.horizontal))
 
@@ -232,10 +232,12 @@ def _split_unmerged(xs: tuple[float, ...], left: float, right: float, words: lis
     interior = [x for x in xs if left + _SNAP < x < right - _SNAP]
     bounds = [left, *interior, right]
     spans = list(zip(bounds, bounds[1:]))
-    for line in visual_lines(words):  # side by side in one printed line: separate cells
-        if len({next(i for i, (_, b) in enumerate(spans) if w.cx < b or b == right) for w in line}) > 1:
-            return spans
-    return [(left, right)]  # a merged cell, its text wrapped over several lines
+    for line in visual_lines(words):  # side by side in one printed line, apart: separate cells
+        columns = [next(i for i, (_, b) in enumerate(spans) if w.cx < b or b == right) for w in line]
+        for (a, ca), (b, cb) in zip(zip(line, columns), zip(line[1:], columns[1:])):
+            if ca != cb and b.x0 - a.x1 > 0.8 * (a.y1 - a.y0):
+                return spans
+    return [(left, right)]  # a merged cell: its words sit a space apart or wrap over lines
 
 
 def _column_of(xs: tuple[float, ...], left: float) -> int:

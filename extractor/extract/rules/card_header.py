@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from extractor.extract.rules.card_cells import is_header_label
 from extractor.extract.rules.numbers import parse_amount
 from extractor.ingest.text import Line
 from extractor.record.normalize import normalize_text
@@ -24,12 +25,14 @@ _BUDGET_LABELS: dict[str, tuple[str, ...]] = {
 }
 _BLOCK_LABELS = ("预算规模", "资金用途", "预算数", "年度资金总额", "资金支出计")
 _PLAN_LABEL = "资金支出计"
+_FUND_USE_LABEL = re.compile(r"^\s*(?:预\s*算\s*规\s*模\s*及\s*)?资\s*金\s*用\s*途\s*[:：]?\s*")
 _MONTH = re.compile(r"(\d{1,2})\s*月\s*[底末]")
 _NUMBER = r"(\d[\d,]*(?:\.\d+)?)"
 _GOALS_LABEL = re.compile(r"^(?:年度)?(?:总体)?绩效目标(?!表)\s*[:：]?")
 _GOAL_ENUMERATOR = re.compile(r"^\s*(?:\d{1,2}\s*[.、．](?!\d)|[(（]\d{1,2}[)）]|目标\d{1,2}\s*[:：])\s*")
 _ITEM_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.、．]\s*")
 _INDICATOR_HEADER = ("一级指标", "二级指标")
+_UNIT_LINE = re.compile(r"^(?:单位|金额单位)[:：]")
 
 
 @dataclass(frozen=True)
@@ -68,9 +71,13 @@ def header_part(body: tuple[Line, ...]) -> tuple[tuple[Line, ...], tuple[Line, .
     return body, ()
 
 
-def read_header(lines: tuple[Line, ...], positional: bool) -> CardHeader:
-    """Return the header fields of a card from the lines before its indicator table."""
-    goals = _goals(lines)
+def read_header(lines: tuple[Line, ...], positional: bool, centred: bool = False) -> CardHeader:
+    """Return the header fields of a card from the lines before its indicator table.
+
+    ``centred`` says the lines are a PDF's visual lines with each value centred on its label, so a
+    wrapped name or goal starts on lines above the label's line.
+    """
+    goals = _goals(lines, _goals_start(lines) if centred else None)
     code_at = _first(lines, lambda t: _CODE_LABEL in t)
     name_at = _first(lines, lambda t: _NAME_LABEL in t)
     budget_at = _first(lines, lambda t: any(label in t for label in _BUDGET_LABELS["total"]))
@@ -79,7 +86,7 @@ def read_header(lines: tuple[Line, ...], positional: bool) -> CardHeader:
     return CardHeader(
         found=True,
         project_code=None if code_at is None else _code(flat_text(lines[code_at])),
-        project_name=None if name_at is None else _name(lines, name_at),
+        project_name=None if name_at is None else _name(lines, name_at, centred),
         budget={} if budget_at is None else _budget(flat_text(lines[budget_at])),
         fund_use=None if budget_at is None else _fund_use(lines, budget_at),
         spending_plan=_spending_plan(lines, positional),
@@ -108,9 +115,15 @@ def _code(text: str) -> str | None:
     return re.sub(r"\s+", "", code) or None if code else None
 
 
-def _name(lines: tuple[Line, ...], at: int) -> str | None:
-    """Return the name printed after 项目名称, with the lines it wrapped onto joined."""
-    pieces = [_after_label(flat_text(lines[at]), _NAME_LABEL, _CODE_LABEL) or ""]
+def _name(lines: tuple[Line, ...], at: int, centred: bool = False) -> str | None:
+    """Return the name printed after 项目名称, with the lines it wrapped onto joined (and, centred,
+    the lines above the label's line that hold no label)."""
+    above: list[str] = []
+    for line in reversed(lines[:at] if centred else ()):
+        if _is_block_label(line.text) or _UNIT_LINE.match(normalize_text(line.text)):
+            break
+        above.insert(0, flat_text(line).strip())
+    pieces = [*above, _after_label(flat_text(lines[at]), _NAME_LABEL, _CODE_LABEL) or ""]
     for line in lines[at + 1 :]:
         if _is_block_label(line.text):
             break
@@ -142,13 +155,16 @@ def _budget(text: str) -> dict[str, float | None]:
 
 
 def _fund_use(lines: tuple[Line, ...], budget_at: int) -> str | None:
+    """Return the text printed after the budget row up to the spending plan, with a 资金用途 label
+    the row may start with removed."""
     pieces = []
     for line in lines[budget_at + 1 :]:
         folded = normalize_text(line.text)
         if folded.startswith(_PLAN_LABEL) or _GOALS_LABEL.match(folded) or _MONTH.search(line.text):
             break
-        if not _is_block_label(line.text):
-            pieces.append(flat_text(line).strip())
+        text = _FUND_USE_LABEL.sub("", flat_text(line).strip(), count=1)
+        if text.strip() and (text != flat_text(line).strip() or not _is_block_label(line.text)):
+            pieces.append(text.strip())
     return "".join(pieces) or None
 
 
@@ -164,8 +180,9 @@ def _spending_plan(lines: tuple[Line, ...], positional: bool) -> list[float | No
         placed = _place_by_column(lines[months_at], values)
         if placed is not None:
             return placed
-    amounts = [a for a in (_plan_amount(t) for t in values.text.split()) if a is not None]
-    if len(amounts) == len(values.text.split()):
+    tokens = [t for t in values.text.split() if not is_header_label(t)]
+    amounts = [a for a in (_plan_amount(t) for t in tokens) if a is not None]
+    if amounts and len(amounts) == len(tokens):
         amounts = amounts[-PLAN_SLOTS:]
         plan[PLAN_SLOTS - len(amounts) :] = amounts
     return plan
@@ -182,7 +199,7 @@ def _place_by_column(months: Line, values: Line) -> list[float | None] | None:
         return None
     plan: list[float | None] = [None] * PLAN_SLOTS
     for index, cell in enumerate(values.cells):
-        if not cell.strip():
+        if not cell.strip() or (index < columns[0] and is_header_label(cell)):
             continue
         amount = _plan_amount(cell)
         slots = [s for s, column in enumerate(columns) if column <= index]
@@ -192,20 +209,32 @@ def _place_by_column(months: Line, values: Line) -> list[float | None] | None:
     return plan
 
 
-def _goals(lines: tuple[Line, ...]) -> list[str]:
-    """Return the goals printed after 绩效目标, one per enumerated item, wraps joined."""
-    start = _first(lines, lambda t: bool(_GOALS_LABEL.match(t)))
-    if start is None:
+def _goals(lines: tuple[Line, ...], start: int | None = None) -> list[str]:
+    """Return the goals printed after 绩效目标 (or from ``start``), one per enumerated item, wraps joined."""
+    label_at = _first(lines, lambda t: bool(_GOALS_LABEL.match(t)))
+    if label_at is None:
         return []
+    start = label_at if start is None or start > label_at else start
     pieces: list[str] = []
     for offset, line in enumerate(lines[start:]):
         cells = [c for c in line.cells if c.strip()]
-        if offset > 0 and _is_block_label(line.text):
+        if offset > label_at - start and _is_block_label(line.text):
             break
-        if offset == 0:
+        if offset == label_at - start:
             cells[0] = _GOALS_LABEL.sub("", cells[0].strip(), count=1)
         pieces.extend(p.strip() for c in cells for p in c.split("\n") if p.strip())
     return _enumerated_items(pieces)
+
+
+def _goals_start(lines: tuple[Line, ...]) -> int | None:
+    """Return the first line after the spending plan (its month labels and amounts)."""
+    months_at = _first(lines, lambda t: len(_MONTH.findall(t)) >= 2)
+    if months_at is None:
+        return None
+    following = lines[months_at + 1 : months_at + 2]
+    tokens = [t for line in following for t in line.text.split() if not is_header_label(t)]
+    amounts_line = bool(tokens) and all(_plan_amount(t) is not None for t in tokens)
+    return months_at + 1 + (1 if amounts_line else 0)
 
 
 def _enumerated_items(pieces: list[str]) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from extractor.extract.rules.card_cells import span_text
 from extractor.extract.rules.card_header import flat_text, is_indicator_header
 from extractor.extract.rules.card_segment import ROW_SLOTS, split_rows
 from extractor.ingest.text import Line
@@ -40,10 +41,11 @@ INDICATOR_KEYS = ("level1", "level2", *ROW_SLOTS)
 
 
 def read_indicators(table: tuple[Line, ...], layout: str) -> list[dict[str, str | None]]:
-    """Return the indicators of a card from its indicator table (header row first)."""
+    """Return the indicators of a card from its indicator table (header row first); ``plain`` and
+    ``centred`` tables are printed lines without cells, any other layout has cells by column."""
     if not table:
         return []
-    if layout == "plain":
+    if layout in ("plain", "centred"):
         return _plain_indicators(table)
     return _table_indicators(table)
 
@@ -62,21 +64,31 @@ def _column_map(header: Line) -> dict[str, int]:
     return columns
 
 
-def _cell(line: Line, index: int | None) -> str:
-    if index is None or not 0 <= index < len(line.cells):
+def _spans(columns: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """Return each column's cells: from its header cell up to the next header cell (a PDF grid
+    shared with the header block gives a column several grid cells)."""
+    starts = sorted(set(columns.values()))
+    ends = {start: end for start, end in zip(starts, [*starts[1:], 10_000], strict=True)}
+    return {key: (index, ends[index]) for key, index in columns.items()}
+
+
+def _cell(line: Line, span: tuple[int, int] | None, shift: int) -> str:
+    if span is None or not 0 <= span[0] - shift < len(line.cells):
         return ""
-    return "".join(piece.strip() for piece in line.cells[index].split("\n"))
+    text = span_text(line.cells[max(span[0] - shift, 0) : max(span[1] - shift, 0)])
+    return "".join(piece.strip() for piece in text.split("\n"))
 
 
 def _table_indicators(table: tuple[Line, ...]) -> list[dict[str, str | None]]:
     columns = _column_map(table[0])
+    spans = _spans(columns)
     indicators: list[dict[str, str | None]] = []
     level1 = level2 = ""
     for line in table[1:]:
         if is_indicator_header(line) or not any(c.strip() for c in line.cells):
             continue
         shift = _shift(line, columns)
-        row = {key: _cell(line, columns[key] - shift if key in columns else None) for key in INDICATOR_KEYS}
+        row = {key: _cell(line, spans.get(key), shift) for key in INDICATOR_KEYS}
         if not row["level3"] and not row["value"] and not row["level2"] and indicators:
             _continue_row(indicators[-1], row)
             continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractor.extract.rules.card_cells import explode_blocks
 from extractor.ingest.text import Line, TextDocument
 from extractor.record.normalize import normalize_text
 
@@ -52,8 +53,8 @@ def card_title_name(title: str) -> str:
 
 
 def find_card_regions(doc: TextDocument) -> list[CardRegion]:
-    """Return the cards of a dump in printed order."""
-    lines = doc.lines
+    """Return the cards of a filing in printed order (a PDF's framed blocks split into their lines)."""
+    lines = explode_blocks(doc.lines) if doc.layout == "pdf" else doc.lines
     titles = _find_titles(lines, doc.layout == "word")
     regions = []
     for k, title in enumerate(titles):
@@ -92,12 +93,23 @@ def _is_title_text(text: str) -> bool:
     )
 
 
+def _is_title_tail(text: str) -> bool:
+    """A line holding only the end of a wrapped title ("绩效目标表", "目标表", "表")."""
+    folded = normalize_text(text)
+    return bool(folded) and CARD_MARK.endswith(folded)
+
+
 def _find_titles(lines: tuple[Line, ...], cell_per_line: bool) -> list[_Title]:
     titles: list[_Title] = []
     for index, line in enumerate(lines):
         for raw_line, text in _segments(line, cell_per_line):
             if _is_title_text(text):
                 titles.append(_complete_title(lines, index, raw_line, text, titles))
+                break
+            if _is_title_tail(text) and len(_segments(line, cell_per_line)) == 1:
+                title = _complete_title(lines, index, raw_line, text, titles)
+                if title.number is not None and _is_title_text(title.text):
+                    titles.append(title)
                 break
     return titles
 

@@ -1,8 +1,10 @@
-"""Extract the performance-target cards (绩效目标表) of a text dump (contract: performance_cards).
+"""Extract the performance-target cards (绩效目标表) of a filing (contract: performance_cards).
 
 Each card is found by its title (``card_regions``), its header block is read by its printed labels
 (``card_header``) and its indicator table by column positions or, in a plain PDF dump, by splitting
-each printed row into cells (``card_indicators``, ``card_segment``).
+each printed row into cells (``card_indicators``, ``card_segment``). A card in a PDF is first
+turned into such rows (``card_pdf``): grid rows as they are, a card printed without rules rebuilt
+from its cells' positions (``card_rebuild``).
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from typing import Any
 
 from extractor.extract.rules.card_header import PLAN_SLOTS, CardHeader, header_part, read_header
 from extractor.extract.rules.card_indicators import read_indicators
+from extractor.extract.rules.card_pdf import CardParts, pdf_card_parts
 from extractor.extract.rules.card_regions import CardRegion, card_title_name, find_card_regions
-from extractor.ingest.text import TextDocument
+from extractor.ingest.text import Line, TextDocument
 
 _BUDGET_KEYS = ("total", "fiscal", "other")
 
@@ -24,12 +27,23 @@ def extract_performance_cards(doc: TextDocument) -> list[dict[str, Any]]:
     """
     cards: list[dict[str, Any]] = []
     for region in find_card_regions(doc):
-        header_lines, table = header_part(region.body)
-        header = read_header(header_lines, positional=doc.layout != "plain")
-        indicators = [complete_levels(i) for i in read_indicators(table, doc.layout) if _is_indicator(i)]
+        parts = card_parts(region.body, doc.layout)
+        header = read_header(parts.header, positional=parts.header_layout == "cells",
+                             centred=parts.header_layout == "centred")
+        rows = read_indicators(parts.table, parts.table_layout)
+        standard = parts.table_layout == "centred"
+        indicators = [row for row in (complete_levels(i, standard) for i in rows) if _is_indicator(row)]
         if header.found or header.goals or indicators:
             cards.append(_card(len(cards) + 1, region, header, indicators))
     return cards
+
+
+def card_parts(body: tuple[Line, ...], layout: str) -> CardParts:
+    """Return a card's header lines and indicator table, and how to read each."""
+    if layout == "pdf":
+        return pdf_card_parts(body)
+    header_lines, table = header_part(body)
+    return CardParts(header_lines, table, "plain" if layout == "plain" else "cells", layout)
 
 
 #: The standard indicator system: which level1 each level2 belongs to (used only when a filing's
@@ -38,18 +52,21 @@ LEVEL1_OF: dict[str, str] = {
     "数量指标": "产出指标", "质量指标": "产出指标", "时效指标": "产出指标", "成本指标": "产出指标",
     "经济效益指标": "效益指标", "社会效益指标": "效益指标", "生态效益指标": "效益指标",
     "可持续影响指标": "效益指标", "服务对象满意度指标": "满意度指标",
+    "经济成本指标": "成本指标", "社会成本指标": "成本指标", "生态环境成本指标": "成本指标",
 }
 
 
 def _is_indicator(row: dict[str, str | None]) -> bool:
-    """A row without a level3 name or a value is no indicator (a footer, a page header)."""
-    return bool(row.get("level3")) and bool(row.get("value"))
+    """A row without a level3 name or a value is no indicator (a footer, a page header), nor is one
+    whose level names could not be placed (the card would fail its schema)."""
+    return all(row.get(key) for key in ("level1", "level2", "level3", "value"))
 
 
-def complete_levels(row: dict[str, str | None]) -> dict[str, str | None]:
-    """Fill a missing level1 from the standard system and a missing level2 from level3's cell row."""
+def complete_levels(row: dict[str, str | None], standard: bool = False) -> dict[str, str | None]:
+    """Fill a missing level1 from the standard system (``standard``: set it from there whenever
+    level2 is a standard name, where the printed level1 could not be placed)."""
     level2 = row.get("level2") or ""
-    if not row.get("level1") and level2 in LEVEL1_OF:
+    if (standard or not row.get("level1")) and level2 in LEVEL1_OF:
         row = {**row, "level1": LEVEL1_OF[level2]}
     return row
 

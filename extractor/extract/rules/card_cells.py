@@ -1,0 +1,86 @@
+"""Cell helpers for cards read from PDFs: grid rows, merged cells the reader split, framed blocks.
+
+A PDF grid row has one cell per grid column. The cards' header rows and indicator rows share one
+grid, so a cell of the indicator table may span several grid columns; where its words fell into
+different columns the reader split it ("在全市排前 12" | "名"). ``span_text`` puts such a cell back
+together, line by line. A card drawn in a frame without inner rules is read as one cell holding
+every printed line; ``explode_blocks`` turns it back into one line per printed line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from extractor.extract.rules.numbers import parse_amount
+from extractor.ingest.text import Line
+from extractor.record.normalize import normalize_text
+
+_TOUCH = 1.0  # points: grid cells of one row share their edges
+_HEADER_LABEL = re.compile(
+    r"^(?:其中[:：]?)?(?:项目名称|项目编码|预算数|财政资金|财政拨款|其他资金|预算规模及资金用途|预算规模及|资金用途"
+    r"|资金支出计划?|划|年度资金总额|资金总额|(?:年度)?(?:总体)?绩效目标|\d{1,2}月[底末])(?:[(（]%[)）])?[:：]?$"
+)
+
+
+def is_header_label(text: str) -> bool:
+    """Return True for a printed label of the card header block (项目名称, 预算数, 3月底 …)."""
+    return bool(_HEADER_LABEL.match(normalize_text(text)))
+
+
+def is_grid_line(line: Line) -> bool:
+    """Return True for a row of a ruled grid: one cell per column, neighbouring cells touching."""
+    if len(line.boxes) != len(line.cells) or len(line.cells) < 2:
+        return False
+    if any(box is None for box in line.boxes):
+        return True
+    boxes = [box for box in line.boxes if box is not None]
+    return all(abs(a[2] - b[0]) <= _TOUCH for a, b in zip(boxes, boxes[1:], strict=False))
+
+
+def is_text_row(line: Line) -> bool:
+    """Return True for a visual line split into cells at wide gaps (text outside ruled grids)."""
+    return len(line.boxes) == len(line.cells) >= 1 and not is_grid_line(line) and None not in line.boxes
+
+
+def span_text(cells: Sequence[str]) -> str:
+    """Join the cells one merged cell was split into: the n-th printed line of each piece, left to
+    right, makes the n-th line (a wrapped cell's last line is the short one, so a piece with fewer
+    lines lacks the last ones)."""
+    pieces = [[part.strip() for part in cell.split("\n")] for cell in cells if cell.strip()]
+    if len(pieces) <= 1:
+        return "\n".join(pieces[0]) if pieces else ""
+    depth = max(len(piece) for piece in pieces)
+    return "\n".join("".join(piece[k] for piece in pieces if k < len(piece)) for k in range(depth))
+
+
+def condense_header_line(line: Line) -> Line:
+    """Return a grid row of the header block with each run of value cells between labels joined
+    into the run's first cell (a row of plan amounts keeps its columns)."""
+    cells = list(line.cells)
+    run: list[int] = []
+    for index in [*range(len(cells)), len(cells)]:
+        if index < len(cells) and not is_header_label(cells[index]):
+            run.append(index)
+            continue
+        texts = [cells[i] for i in run if cells[i].strip()]
+        if len(texts) > 1 and not all(parse_amount(t) is not None for t in texts):
+            joined = span_text([cells[i] for i in run])
+            for i in run:
+                cells[i] = ""
+            cells[run[0]] = joined
+        run = []
+    return Line(line.number, line.page, tuple(cells), line.boxes)
+
+
+def explode_blocks(lines: Sequence[Line]) -> tuple[Line, ...]:
+    """Split every one-cell line holding several printed lines (a framed block the PDF reader
+    took as one cell) into one line per printed line."""
+    out: list[Line] = []
+    for line in lines:
+        if len(line.cells) == 1 and "\n" in line.cells[0]:
+            out.extend(Line(line.number, line.page, (part.strip(),))
+                       for part in line.cells[0].split("\n") if part.strip())
+        else:
+            out.append(line)
+    return tuple(out)
