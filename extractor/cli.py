@@ -38,6 +38,7 @@ def convert(
     llm_repair_attempts: int = typer.Option(2, "--llm-repair-attempts", help="Repair turns after a failed check."),
     llm_concurrency: int = typer.Option(2, "--llm-concurrency", help="Regions sent to the model at once."),
     llm_timeout: float = typer.Option(120.0, "--llm-timeout", help="Seconds per model call."),
+    llm_max_tokens: int = typer.Option(2048, "--llm-max-tokens", help="Most tokens an answer may take."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary table."),
 ) -> None:
     """Convert filings into validated disclosure records stored in a DuckDB file."""
@@ -49,7 +50,7 @@ def convert(
         raise typer.Exit(2)
     con = open_store(db)
     choice = _extractor_choice(extractor, llm_base_url, llm_model, llm_api_key_env, llm_repair_attempts,
-                               llm_concurrency, llm_timeout, con)
+                               llm_concurrency, llm_timeout, llm_max_tokens, con)
     run_id = start_run(con, "convert " + " ".join(map(str, paths)), extractor)
     started, results = time.perf_counter(), []
     with _progress(quiet or len(files) == 1) as progress:
@@ -80,7 +81,7 @@ def convert(
 
 
 def _extractor_choice(name: str, base_url: str | None, model: str | None, key_env: str, repairs: int,
-                      concurrency: int, timeout: float, con):  # noqa: ANN001, ANN202
+                      concurrency: int, timeout: float, max_tokens: int, con):  # noqa: ANN001, ANN202
     from extractor.pipeline import ExtractorChoice
 
     if name == "rules":
@@ -94,7 +95,7 @@ def _extractor_choice(name: str, base_url: str | None, model: str | None, key_en
 
     try:
         config = LLMConfig(base_url=base_url, model=model, api_key_env=key_env, repair_attempts=repairs,
-                           concurrency=concurrency, timeout=timeout)
+                           concurrency=concurrency, timeout=timeout, max_tokens=max_tokens)
         return ExtractorChoice(name, ChatClient(config), StoreCache(con), concurrency)
     except ValueError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)

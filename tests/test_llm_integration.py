@@ -34,7 +34,7 @@ FILING = (
 def _convert(path: Path, db: Path, url: str, extractor: str) -> str:
     result = runner.invoke(app, ["convert", str(path), "--db", str(db), "--extractor", extractor,
                                  "--llm-base-url", url, "--llm-model", MODEL_ALIAS, "--llm-repair-attempts", "1",
-                                 "--llm-concurrency", "1", "-q"])
+                                 "--llm-concurrency", "1", "--llm-max-tokens", "320", "--llm-timeout", "240", "-q"])
     assert result.exit_code in (0, 1), result.output
     return result.output
 
