@@ -98,11 +98,11 @@ RULES = ExtractorChoice()
 
 
 def _extract(doc: Any, choice: ExtractorChoice) -> tuple[dict, LLMUsage | None]:
-    record = extract_record(doc) if choice.name != "llm" else None
-    if choice.name == "rules":
-        return record, None
     if choice.name == "llm":
         return llm_record(doc, choice.client, choice.cache, choice.concurrency)
+    record = extract_record(doc)
+    if choice.name == "rules":
+        return record, None
     return hybrid_record(doc, record, choice.client, choice.cache, choice.concurrency)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from extractor.extract.rules.card_regions import find_card_regions
 from extractor.extract.rules.document import extract_document
+from extractor.extract.rules.record import NotADisclosureError
 from extractor.ingest.text import TextDocument
 from extractor.record.kinds import SCHEMA_VERSION
 from extractor.regions.model import Region
@@ -62,19 +63,23 @@ def llm_record(doc: TextDocument, client: Any, cache: Any, concurrency: int) -> 
     from extractor.extract.llm.extract import extract_regions
 
     tables, cards, prose = table_regions(doc), card_regions(doc), narrative_region(doc)
+    if not tables:
+        raise NotADisclosureError(f"{doc.path}: no budget table found (not a budget disclosure?)")
     regions = [*tables, *cards, *([prose] if prose else [])]
     outcomes = extract_regions(regions, client, cache, concurrency)
     usage = LLMUsage(regions_sent=len(regions))
-    record = {"schema_version": SCHEMA_VERSION, "document": extract_document(split_regions(doc)),
-              "tables": [], "narrative": {}, "performance_cards": []}
+    tables_out: list[dict] = []
+    cards_out: list[dict] = []
+    record: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "document": extract_document(split_regions(doc)),
+                              "tables": tables_out, "narrative": {}, "performance_cards": cards_out}
     for region, outcome in zip(regions, outcomes):
         usage.calls.extend(outcome.calls)
         if outcome.part is None:
             usage.regions_failed.append(_label(region))
         elif region.kind == "table":
-            record["tables"].append(outcome.part)
+            tables_out.append(outcome.part)
         elif region.kind == "card":
-            record["performance_cards"].append({**outcome.part, "seq": len(record["performance_cards"]) + 1})
+            cards_out.append({**outcome.part, "seq": len(cards_out) + 1})
         else:
             record["narrative"] = outcome.part
     return record, usage

@@ -122,6 +122,7 @@ class Completion:
     tokens_out: int
     latency_s: float
     mode: str
+    finish_reason: str | None = None  # "length" when the answer was cut at max_tokens
 
 
 class _FormatRejected(Exception):
@@ -315,4 +316,5 @@ def _completion(response: Any, latency_s: float, mode: str) -> Completion:
         tokens_out=int(getattr(usage, "completion_tokens", 0) or 0),
         latency_s=round(latency_s, 6),
         mode=mode,
+        finish_reason=getattr(choices[0], "finish_reason", None),
     )
