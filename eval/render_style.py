@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import pymupdf
 
@@ -87,7 +87,7 @@ def format_value(key: str, value: float | int | None, thousands: bool = False) -
     return format_amount(value, thousands)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _advance(char: str) -> float:
     return FONT.text_length(char, 1.0)
 

@@ -41,6 +41,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     raw: bytes | None = None  # a 200 body sent as is
+    finish_reason: str = "stop"
 
 
 Script = Callable[[int, dict[str, Any]], Reply]
@@ -102,7 +103,7 @@ class FakeLLM:
                 reply = fake.reply_for(body, self.headers.get("Authorization", ""))
                 if reply.delay and fake.stop.wait(reply.delay):
                     return
-                payload = completion(reply.content or "") if reply.status == 200 else {
+                payload = completion(reply.content or "", reply.finish_reason) if reply.status == 200 else {
                     "error": {"message": reply.error, "type": "invalid_request_error", "code": None}}
                 data = reply.raw if reply.raw is not None else json.dumps(payload, ensure_ascii=False).encode("utf-8")
                 self.send_response(reply.status)
@@ -116,9 +117,10 @@ class FakeLLM:
         return Handler
 
 
-def completion(content: str) -> dict[str, Any]:
+def completion(content: str, finish_reason: str = "stop") -> dict[str, Any]:
     return {"id": "fake", "object": "chat.completion", "created": 0, "model": "fake-model",
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
+                         "finish_reason": finish_reason}],
             "usage": {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18}}
 
 
@@ -227,6 +229,14 @@ def test_non_transient_errors_raise_at_once(make_client, status: int) -> None:
             make_client(fake).complete_json([{"role": "user", "content": "hi"}], {"type": "object"}, "x")
     assert len(fake.requests) == 1 and caught.value.status == status
     assert "\n" not in str(caught.value)
+
+
+def test_a_completion_says_when_max_tokens_cut_it(make_client) -> None:
+    with FakeLLM([Reply('{"a": ', finish_reason="length"), Reply("{}")]) as fake:
+        client = make_client(fake)
+        cut = client.complete_json([{"role": "user", "content": "hi"}], {"type": "object"}, "x")
+        whole = client.complete_json([{"role": "user", "content": "hi"}], {"type": "object"}, "x")
+    assert (cut.finish_reason, whole.finish_reason) == ("length", "stop")
 
 
 def test_a_body_that_is_not_json_raises_at_once(make_client) -> None:
