@@ -46,7 +46,11 @@ def running_head(document: dict[str, Any]) -> str:
     """Return the header line printed on every page: agency name and budget year."""
     level = "部门预算" if document.get("budget_level") == "department" else "单位预算"
     year = document.get("fiscal_year")
-    return f"{document.get('agency_name') or ''} {year}年{level}" if year else f"{document.get('agency_name') or ''} {level}"
+    return (
+        f"{document.get('agency_name') or ''} {year}年{level}"
+        if year
+        else f"{document.get('agency_name') or ''} {level}"
+    )
 
 
 def render_document(record: dict[str, Any], layout: str = "grid", seed: int = 0) -> Rendering:
@@ -71,7 +75,7 @@ def render_record(record: dict[str, Any], layout: str = "grid", seed: int = 0) -
 
 
 def render_gold(gold_dir: Path, out_dir: Path, layouts: tuple[str, ...] = LAYOUTS, seed: int = 0) -> list[Path]:
-    """Render every ``*.json`` record in gold_dir in each layout to ``out_dir/<stem>.<layout>.pdf``; return the paths."""
+    """Render every gold record in each layout to ``out_dir/<stem>.<layout>.pdf``; return the paths."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []

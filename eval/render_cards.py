@@ -51,33 +51,75 @@ def card_rows(card: dict[str, Any], c: int) -> list[CardRow]:
         budget = card.get("budget") or {}
         plan = list(card.get("spending_plan") or [None] * 4) + [None] * 4
         rows += [
-            CardRow((_label(e[0], e[1], "项目名称"), CardCell(e[1], e[3], card.get("project_name") or "", ref=("card", c, "project_name")),
-                     _label(e[3], e[4], "项目编码"), CardCell(e[4], e[6], card.get("project_code") or "", ref=("card", c, "project_code"))), "head"),
-            CardRow((_label(e[0], e[1], "预算数"), _amount(e[1], e[2], budget.get("total"), ("card", c, "budget.total")),
-                     _label(e[2], e[3], "其中：财政资金"), _amount(e[3], e[4], budget.get("fiscal"), ("card", c, "budget.fiscal")),
-                     _label(e[4], e[5], "其他资金"), _amount(e[5], e[6], budget.get("other"), ("card", c, "budget.other"))), "head"),
-            CardRow((_label(e[0], e[1], "资金用途"), CardCell(e[1], e[6], card.get("fund_use") or "", ref=("card", c, "fund_use"))), "head"),
-            CardRow((_label(e[0], e[1], "资金支出计划", ("plan",)),) + tuple(
-                _label(*_quarter(q), month) for q, month in enumerate(MONTHS)), "head"),
-            CardRow((_label(e[0], e[1], "资金支出计划", ("plan",)),) + tuple(
-                _amount(*_quarter(q), plan[q], ("card", c, "plan", q)) for q in range(4)), "head"),
+            CardRow(
+                (
+                    _label(e[0], e[1], "项目名称"),
+                    CardCell(e[1], e[3], card.get("project_name") or "", ref=("card", c, "project_name")),
+                    _label(e[3], e[4], "项目编码"),
+                    CardCell(e[4], e[6], card.get("project_code") or "", ref=("card", c, "project_code")),
+                ),
+                "head",
+            ),
+            CardRow(
+                (
+                    _label(e[0], e[1], "预算数"),
+                    _amount(e[1], e[2], budget.get("total"), ("card", c, "budget.total")),
+                    _label(e[2], e[3], "其中：财政资金"),
+                    _amount(e[3], e[4], budget.get("fiscal"), ("card", c, "budget.fiscal")),
+                    _label(e[4], e[5], "其他资金"),
+                    _amount(e[5], e[6], budget.get("other"), ("card", c, "budget.other")),
+                ),
+                "head",
+            ),
+            CardRow(
+                (
+                    _label(e[0], e[1], "资金用途"),
+                    CardCell(e[1], e[6], card.get("fund_use") or "", ref=("card", c, "fund_use")),
+                ),
+                "head",
+            ),
+            CardRow(
+                (_label(e[0], e[1], "资金支出计划", ("plan",)),)
+                + tuple(_label(*_quarter(q), month) for q, month in enumerate(MONTHS)),
+                "head",
+            ),
+            CardRow(
+                (_label(e[0], e[1], "资金支出计划", ("plan",)),)
+                + tuple(_amount(*_quarter(q), plan[q], ("card", c, "plan", q)) for q in range(4)),
+                "head",
+            ),
         ]
     goals = card.get("goals") or []
     if goals:
-        rows.append(CardRow((_label(e[0], e[1], "绩效目标"), CardCell(e[1], e[6], "\n".join(goals), ref=("card", c, "goals"))), "head"))
+        rows.append(
+            CardRow(
+                (_label(e[0], e[1], "绩效目标"), CardCell(e[1], e[6], "\n".join(goals), ref=("card", c, "goals"))),
+                "head",
+            )
+        )
     rows.append(indicator_header())
     for i, ind in enumerate(card.get("indicators") or []):
         cells = []
         for k, field in enumerate(INDICATOR_FIELDS):
             text = ind.get(field) or ""
-            merge = ("l1", ind.get("level1")) if k == 0 else ("l2", ind.get("level1"), ind.get("level2")) if k == 1 else None
-            cells.append(CardCell(e[k], e[k + 1], text, "center" if k < 2 else "left", ("card", c, "indicator", i, field), merge))
+            merge = (
+                ("l1", ind.get("level1"))
+                if k == 0
+                else ("l2", ind.get("level1"), ind.get("level2"))
+                if k == 1
+                else None
+            )
+            cells.append(
+                CardCell(e[k], e[k + 1], text, "center" if k < 2 else "left", ("card", c, "indicator", i, field), merge)
+            )
         rows.append(CardRow(tuple(cells), "indicator"))
     return rows
 
 
 def indicator_header() -> CardRow:
-    return CardRow(tuple(_label(EDGES[k], EDGES[k + 1], h) for k, h in enumerate(INDICATOR_HEADERS)), "indicator_header")
+    return CardRow(
+        tuple(_label(EDGES[k], EDGES[k + 1], h) for k, h in enumerate(INDICATOR_HEADERS)), "indicator_header"
+    )
 
 
 def _quarter(q: int) -> tuple[float, float]:
@@ -108,8 +150,9 @@ class CardGeometry:
 def row_heights(rows: list[CardRow], geo: CardGeometry) -> list[float]:
     """Return row heights: unmerged cells set each row; a merged block's text stretches the block's last row."""
     pitch = geo.size * LINE_FACTOR
-    heights = [max([len(geo.lines(c)) for c in row.cells if c.merge is None] or [1]) * pitch + 2 * geo.pad
-               for row in rows]
+    heights = [
+        max([len(geo.lines(c)) for c in row.cells if c.merge is None] or [1]) * pitch + 2 * geo.pad for row in rows
+    ]
     for start, end, cell in merged_runs(rows, range(len(rows))):
         need = len(geo.lines(cell)) * pitch + 2 * geo.pad
         have = sum(heights[start:end])
@@ -161,8 +204,11 @@ def _draw_card(canvas: Canvas, card: dict[str, Any], c: int, geo: CardGeometry, 
     for line in title_lines:
         x = geo.left + (geo.width - text_width(line, TITLE_SIZE)) / 2
         canvas.line_text(x, canvas.cursor, line, TITLE_SIZE)
-        canvas.record((x, canvas.cursor, x + text_width(line, TITLE_SIZE), canvas.cursor + TITLE_SIZE * LINE_FACTOR),
-                      line, ("card_title", c))
+        canvas.record(
+            (x, canvas.cursor, x + text_width(line, TITLE_SIZE), canvas.cursor + TITLE_SIZE * LINE_FACTOR),
+            line,
+            ("card_title", c),
+        )
         canvas.cursor += TITLE_SIZE * LINE_FACTOR
     unit = "单位：万元"
     canvas.line_text(geo.left + geo.width - text_width(unit, 9.0), canvas.cursor + 2, unit, 9.0)
@@ -195,8 +241,14 @@ def _draw_plain_row(canvas: Canvas, row: CardRow, height: float, geo: CardGeomet
     canvas.cursor += height
 
 
-def _finish_segment(canvas: Canvas, rows: list[CardRow], segment: list[int], tops: dict[int, float],
-                    heights: list[float], geo: CardGeometry) -> None:
+def _finish_segment(
+    canvas: Canvas,
+    rows: list[CardRow],
+    segment: list[int],
+    tops: dict[int, float],
+    heights: list[float],
+    geo: CardGeometry,
+) -> None:
     """Draw the rows of one page: plain cells per row, merged cells once per run, ruled unless borderless."""
     if not segment:
         return
