@@ -91,7 +91,8 @@ def compare_extractors(args: argparse.Namespace, gold: Path, console: Console) -
     for name in args.extractors.split(","):
         choice = RULES
         if name != "rules":
-            client = ChatClient(LLMConfig(base_url=args.llm_base_url, model=args.llm_model))
+            client = ChatClient(LLMConfig(base_url=args.llm_base_url, model=args.llm_model,
+                                          max_tokens=args.llm_max_tokens, timeout=args.llm_timeout, max_retries=1))
             choice = ExtractorChoice(name, client, StoreCache(con))
         results = convert_all(dev_filings(args.shared), args.out / f"pred-{name}", console, choice)
         overall = evaluate_dirs(gold, args.out / f"pred-{name}", predicted_only=True).overall
@@ -112,6 +113,8 @@ def main() -> int:
     parser.add_argument("--extractors", default="", help="compare these extractors, e.g. rules,llm,hybrid")
     parser.add_argument("--llm-base-url")
     parser.add_argument("--llm-model")
+    parser.add_argument("--llm-max-tokens", type=int, default=1024)
+    parser.add_argument("--llm-timeout", type=float, default=300.0)
     args = parser.parse_args()
     console = Console(width=160)
     gold = args.shared / "gold"
