@@ -82,8 +82,12 @@ def convert(
 
 def _extractor_choice(name: str, base_url: str | None, model: str | None, key_env: str, repairs: int,
                       concurrency: int, timeout: float, max_tokens: int, con):  # noqa: ANN001, ANN202
+    from extractor.extract.modes import EXTRACTORS
     from extractor.pipeline import ExtractorChoice
 
+    if name not in EXTRACTORS:
+        err.print(f"[red]error:[/] --extractor must be one of {', '.join(EXTRACTORS)}, got {name!r}")
+        raise typer.Exit(2)
     if name == "rules":
         return ExtractorChoice()
     if not base_url or not model:

@@ -148,3 +148,11 @@ def test_a_card_failing_its_schema_is_left_out_and_the_filing_is_partial() -> No
     kept, dropped = drop_invalid_parts(gold, issues)
     assert dropped == ["performance_cards[1]"] and validate_record(kept) == []
     assert len(kept["performance_cards"]) == len(gold["performance_cards"]) - 1
+
+
+@pytest.mark.parametrize(("args", "message"), [(["--extractor", "magic"], "must be one of rules, llm, hybrid"),
+                                               (["--extractor", "llm"], "needs --llm-base-url")])
+def test_extractor_options_fail_loudly(tmp_path: Path, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["convert", str(SAMPLE), "--db", str(tmp_path / "x.duckdb"), *args],
+                           env={"YUSUAN_LLM_BASE_URL": "", "YUSUAN_LLM_MODEL": ""})
+    assert result.exit_code == 2 and message in result.output
