@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pymupdf
 
-from extractor.ingest.geometry import Grid, Row, Word, find_grids, grid_rows, inside, rules_from_rects, text_rows
+from extractor.ingest.geometry import Row, Word, find_grids, grid_rows, inside, rules_from_rects, text_rows
 from extractor.ingest.text import IngestError, Line, TextDocument
 from extractor.record.normalize import fold_text
 
@@ -97,9 +97,4 @@ def _line(row: Row, number: int, page: int) -> Line:
     return Line(number, page, row.cells, row.boxes)
 
 
-def is_grid_row(line: Line) -> bool:
-    """Return True when a line's cells come from a ruled grid (one cell per column)."""
-    return len(line.boxes) == len(line.cells) and any(b is None for b in line.boxes)
-
-
-__all__ = ["Grid", "read_pdf", "page_rows"]
+__all__ = ["read_pdf", "page_rows"]
