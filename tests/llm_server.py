@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -73,6 +74,9 @@ def running_server(model: Path | None = None, timeout: float = START_TIMEOUT) ->
         try:
             _wait_until_ready(proc, base_url, timeout, log)
             yield base_url
+            if proc.poll() is not None:  # the tests' connection errors come from this: say why
+                raise RuntimeError(f"llama_cpp.server died during the tests ({_exit_reason(proc.returncode)}; "
+                                   f"a signal means something outside killed it):\n{_tail(log)}")
         finally:
             _stop(proc)
 
@@ -82,7 +86,7 @@ def _wait_until_ready(proc: subprocess.Popen[bytes], base_url: str, timeout: flo
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"llama_cpp.server exited with {proc.returncode}:\n{_tail(log)}")
+            raise RuntimeError(f"llama_cpp.server ended ({_exit_reason(proc.returncode)}):\n{_tail(log)}")
         try:
             with urllib.request.urlopen(f"{base_url}/models", timeout=5) as response:
                 if response.status == 200 and json.load(response).get("data"):
@@ -91,6 +95,11 @@ def _wait_until_ready(proc: subprocess.Popen[bytes], base_url: str, timeout: flo
             pass
         time.sleep(0.25)
     raise TimeoutError(f"llama_cpp.server gave no /v1/models within {timeout:.0f} s:\n{_tail(log)}")
+
+
+def _exit_reason(returncode: int) -> str:
+    """Name the way a process ended: `exit 1` or `signal SIGTERM`."""
+    return f"signal {signal.Signals(-returncode).name}" if returncode < 0 else f"exit {returncode}"
 
 
 def _tail(log: IO[bytes], size: int = 4000) -> str:
