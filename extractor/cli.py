@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from extractor import EXTRACTOR_VERSION
+from extractor.ingest import OCR_MODES
 from extractor.pipeline import ConversionResult, collect_filings, convert_filing
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -39,6 +40,8 @@ def convert(
     llm_concurrency: int = typer.Option(2, "--llm-concurrency", help="Regions sent to the model at once."),
     llm_timeout: float = typer.Option(120.0, "--llm-timeout", help="Seconds per model call."),
     llm_max_tokens: int = typer.Option(2048, "--llm-max-tokens", help="Most tokens an answer may take."),
+    ocr: str = typer.Option("auto", "--ocr", help="PDF pages read by OCR: auto (pages without a usable "
+                             "text layer), force (every page) or off (image-only pages fail)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary table."),
 ) -> None:
     """Convert filings into validated disclosure records stored in a DuckDB file."""
@@ -48,6 +51,9 @@ def convert(
     if not files:
         err.print(f"[red]error:[/] no input files under {', '.join(map(str, paths))}")
         raise typer.Exit(2)
+    if ocr not in OCR_MODES:
+        err.print(f"[red]error:[/] --ocr must be one of {', '.join(OCR_MODES)}, got {ocr!r}")
+        raise typer.Exit(2)
     con = open_store(db)
     choice = _extractor_choice(extractor, llm_base_url, llm_model, llm_api_key_env, llm_repair_attempts,
                                llm_concurrency, llm_timeout, llm_max_tokens, con)
@@ -56,7 +62,7 @@ def convert(
     with _progress(quiet or len(files) == 1) as progress:
         task = progress.add_task("converting", total=len(files))
         for filing in files:
-            result = convert_filing(filing, choice)
+            result = convert_filing(filing, choice, ocr)
             stored = _stored(result, run_id, StoredDocument)
             write_document(con, stored)
             _record_llm_calls(con, run_id, stored.document_id, result)

@@ -106,13 +106,16 @@ def _extract(doc: Any, choice: ExtractorChoice) -> tuple[dict, LLMUsage | None]:
     return hybrid_record(doc, record, choice.client, choice.cache, choice.concurrency)
 
 
-def convert_filing(filing: Filing, choice: ExtractorChoice = RULES) -> ConversionResult:
-    """Convert one filing to a validated disclosure record with its arithmetic findings; failures are data."""
+def convert_filing(filing: Filing, choice: ExtractorChoice = RULES, ocr: str = "auto") -> ConversionResult:
+    """Convert one filing to a validated disclosure record with its arithmetic findings; failures are data.
+
+    ``ocr``: which PDF pages are OCR'd (auto: those without a usable text layer; force; off).
+    """
     timings: dict[str, float] = {}
     source, inputs = str(filing.source), tuple(str(p) for p in filing.paths)
     usage: LLMUsage | None = None
     try:
-        doc = _timed(timings, "ingest", lambda: read_filing(filing.paths))
+        doc = _timed(timings, "ingest", lambda: read_filing(filing.paths, ocr))
         record, usage = _timed(timings, "extract", lambda: _extract(doc, choice))
         issues = _timed(timings, "validate", lambda: validate_record(record))
     except (IngestError, NotADisclosureError) as exc:
@@ -141,9 +144,9 @@ def convert_filing(filing: Filing, choice: ExtractorChoice = RULES) -> Conversio
                             llm=usage)
 
 
-def convert_file(path: Path, choice: ExtractorChoice = RULES) -> ConversionResult:
+def convert_file(path: Path, choice: ExtractorChoice = RULES, ocr: str = "auto") -> ConversionResult:
     """Convert one file (see convert_filing)."""
-    return convert_filing(Filing(path.stem, path, (path,)), choice)
+    return convert_filing(Filing(path.stem, path, (path,)), choice, ocr)
 
 
 _PART = re.compile(r"^\$\.(tables|performance_cards)\[(\d+)\]")

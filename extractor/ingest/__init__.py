@@ -13,10 +13,17 @@ from pathlib import Path
 from extractor.ingest.text import IngestError, TextDocument, read_text_dump
 
 SUPPORTED_SUFFIXES = frozenset({".txt", ".pdf", ".docx"})
+#: When PDF pages are OCR'd: ``auto`` (pages without a usable text layer), ``force`` (every page), ``off``.
+OCR_MODES = ("auto", "force", "off")
 
 
-def read_filing(paths: Sequence[Path]) -> TextDocument:
-    """Read a filing from one file, or from several files of one format read in order."""
+def read_filing(paths: Sequence[Path], ocr: str = "auto") -> TextDocument:
+    """Read a filing from one file, or from several files of one format read in order.
+
+    ``ocr`` says which PDF pages are read by OCR instead of their text layer (see OCR_MODES).
+    """
+    if ocr not in OCR_MODES:
+        raise ValueError(f"unknown OCR mode {ocr!r} (choose from {', '.join(OCR_MODES)})")
     suffixes = {p.suffix.lower() for p in paths}
     unsupported = sorted(suffixes - SUPPORTED_SUFFIXES)
     if unsupported:
@@ -25,7 +32,7 @@ def read_filing(paths: Sequence[Path]) -> TextDocument:
     if suffixes == {".pdf"}:
         from extractor.ingest.pdf import read_pdf
 
-        return read_pdf(paths)
+        return read_pdf(paths, ocr)
     if len(paths) != 1:
         raise IngestError(f"{paths[0]}: only PDFs can be grouped into one filing (got {', '.join(sorted(suffixes))})")
     if suffixes == {".docx"}:
@@ -35,4 +42,4 @@ def read_filing(paths: Sequence[Path]) -> TextDocument:
     return read_text_dump(paths[0])
 
 
-__all__ = ["IngestError", "SUPPORTED_SUFFIXES", "TextDocument", "read_filing"]
+__all__ = ["IngestError", "OCR_MODES", "SUPPORTED_SUFFIXES", "TextDocument", "read_filing"]

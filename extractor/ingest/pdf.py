@@ -18,7 +18,7 @@ from extractor.record.normalize import fold_text
 pymupdf.TOOLS.mupdf_display_errors(False)
 
 
-def read_pdf(paths: Sequence[Path]) -> TextDocument:
+def read_pdf(paths: Sequence[Path], ocr: str = "auto") -> TextDocument:
     """Read one filing (one PDF, or several read in order as one document) into lines of cells."""
     lines: list[Line] = []
     page_base = 0
