@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from extractor import EXTRACTOR_VERSION
 from extractor.ingest import OCR_MODES
-from extractor.pipeline import ConversionResult, collect_filings, convert_filing
+from extractor.pipeline import collect_filings, convert_filing
+
+if TYPE_CHECKING:
+    from extractor.batch.runner import Outcome
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn Chinese government budget disclosures into validated, queryable data.")
 out = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True)
+#: Where documents are converted: a process pool on this machine, or a Ray cluster.
+EXECUTORS = ("local", "ray")
 
 
 @app.command()
@@ -29,6 +36,18 @@ def convert(
     records: Path | None = typer.Option(None, "--records", help="Also write one record JSON per filing here."),
     group: bool = typer.Option(False, "--group", help="Each folder given is ONE filing split over several "
                                "PDFs (e.g. prose + tables), read in file-name order."),
+    workers: int | None = typer.Option(None, "--workers", "-j", min=1, help="Worker processes, one document per "
+                                       "task (default: the number of cores). The llm and hybrid extractors run "
+                                       "in this process instead (their answer cache lives in the DuckDB file)."),
+    force: bool = typer.Option(False, "--force", help="Convert again the files already stored (same content, "
+                               "same extractor version); by default a re-run skips them."),
+    executor: str = typer.Option("local", "--executor", help="local (a process pool on this machine) or ray "
+                                 "(tasks on a Ray cluster, results staged in --staging, then stored; rules "
+                                 "extractor only; needs pip install 'yusuan[ray]')."),
+    ray_address: str | None = typer.Option(None, "--ray-address", envvar="RAY_ADDRESS",
+                                           help="Ray cluster to use (default: start a local one)."),
+    staging: Path | None = typer.Option(None, "--staging", help="Folder, on storage every Ray node sees, where "
+                                        "workers write their results (default: DB path + .staging)."),
     extractor: str = typer.Option("rules", "--extractor", help="rules (offline, default), llm (every region "
                                   "by the model) or hybrid (only regions failing the checks go to the model)."),
     llm_base_url: str | None = typer.Option(None, "--llm-base-url", envvar="YUSUAN_LLM_BASE_URL",
@@ -44,46 +63,88 @@ def convert(
                              "text layer), force (every page) or off (image-only pages fail)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary table."),
 ) -> None:
-    """Convert filings into validated disclosure records stored in a DuckDB file."""
-    from extractor.store import StoredDocument, finish_run, open_store, start_run, write_document
+    """Convert filings into validated disclosure records stored in a DuckDB file.
+
+    Documents are converted in parallel and stored one transaction each by this process; a re-run skips
+    what is already stored, so an interrupted run is resumed by running it again.
+    """
+    from extractor.batch import hash_filing, plan_batch, store_results
+    from extractor.batch.runner import store_staged
+    from extractor.report.batch import batch_progress, render_summary
+    from extractor.store import finish_run, open_store, start_run, stored_documents
 
     files = list(collect_filings(paths, group))
     if not files:
         err.print(f"[red]error:[/] no input files under {', '.join(map(str, paths))}")
         raise typer.Exit(2)
-    if ocr not in OCR_MODES:
-        err.print(f"[red]error:[/] --ocr must be one of {', '.join(OCR_MODES)}, got {ocr!r}")
-        raise typer.Exit(2)
+    _check_batch_options(ocr, executor, extractor)
     con = open_store(db)
     choice = _extractor_choice(extractor, llm_base_url, llm_model, llm_api_key_env, llm_repair_attempts,
                                llm_concurrency, llm_timeout, llm_max_tokens, con)
     run_id = start_run(con, "convert " + " ".join(map(str, paths)), extractor)
-    started, results = time.perf_counter(), []
-    with _progress(quiet or len(files) == 1) as progress:
-        task = progress.add_task("converting", total=len(files))
-        for filing in files:
-            result = convert_filing(filing, choice, ocr)
-            stored = _stored(result, run_id, StoredDocument)
-            write_document(con, stored)
-            _record_llm_calls(con, run_id, stored.document_id, result)
-            if result.status != "ok":
-                colour = "red" if result.status == "failed" else "yellow"
-                progress.console.print(f"[{colour}]{result.status}[/] {result.error}", highlight=False,
+    started = time.perf_counter()
+    staged_dir = staging or db.with_name(db.name + ".staging")
+    leftovers = store_staged(con, staged_dir, run_id, records) if executor == "ray" else []
+    plan = plan_batch(((f, hash_filing(f)) for f in files), stored_documents(con), choice.name,
+                      EXTRACTOR_VERSION, force)
+    results = _execute(plan.tasks, choice, ocr, workers, executor, staged_dir, ray_address)
+    with batch_progress(err, quiet or len(plan.tasks) <= 1) as progress:
+        bar = progress.add_task("converting", total=len(plan.tasks), pages=0, failed=0)
+
+        def stored(outcome: Outcome) -> None:
+            failed = progress.tasks[0].fields["failed"] + (outcome.status == "failed")
+            progress.update(bar, advance=1, pages=progress.tasks[0].fields["pages"] + outcome.pages, failed=failed)
+            if outcome.status != "ok":
+                colour = "red" if outcome.status == "failed" else "yellow"
+                progress.console.print(f"[{colour}]{outcome.status}[/] {outcome.error}", highlight=False,
                                        soft_wrap=True)
-            if result.record is not None and records is not None:
-                _write_record(records, result)
-            results.append(result)
-            progress.advance(task)
-    failed = sum(r.status == "failed" for r in results)
-    finish_run(con, run_id, files_total=len(files), converted=len(files) - failed, failed=failed,
-               seconds=time.perf_counter() - started)
+
+        outcomes = leftovers + store_results(con, results, run_id, records, stored)
+    seconds = time.perf_counter() - started
+    failed = sum(o.status == "failed" for o in outcomes)
+    finish_run(con, run_id, files_total=len(files), converted=len(outcomes) - failed, failed=failed,
+               seconds=seconds)
     con.close()
     if not quiet:
-        _print_summary(results, db)
+        render_summary(outcomes, plan.skipped, seconds, f"yusuan convert → {db}", out)
     if choice.name != "rules":
-        _print_llm_totals(results)
+        _print_llm_totals(outcomes)
     if failed:
         raise typer.Exit(1)
+
+
+def _check_batch_options(ocr: str, executor: str, extractor: str) -> None:
+    if ocr not in OCR_MODES:
+        err.print(f"[red]error:[/] --ocr must be one of {', '.join(OCR_MODES)}, got {ocr!r}")
+        raise typer.Exit(2)
+    if executor not in EXECUTORS:
+        err.print(f"[red]error:[/] --executor must be one of {', '.join(EXECUTORS)}, got {executor!r}")
+        raise typer.Exit(2)
+    if executor == "ray" and extractor != "rules":
+        err.print(f"[red]error:[/] --executor ray runs the rules extractor only (got --extractor {extractor}: "
+                  "its answer cache lives in the DuckDB file; use --executor local)")
+        raise typer.Exit(2)
+    if executor == "ray" and importlib.util.find_spec("ray") is None:
+        err.print("[red]error:[/] --executor ray needs Ray: pip install 'yusuan[ray]'")
+        raise typer.Exit(2)
+
+
+def _execute(tasks, choice, ocr: str, workers: int | None, executor: str, staging: Path,  # noqa: ANN001
+             ray_address: str | None):  # noqa: ANN202
+    """Return the (task, result) stream of the chosen executor."""
+    from extractor.batch.pool import run_pool, run_serial
+
+    if executor == "ray":
+        from extractor.batch.cluster import run_ray
+
+        return run_ray(tasks, staging, ocr, ray_address)
+    if choice.name != "rules":
+        if workers not in (None, 1):
+            err.print(f"note: --extractor {choice.name} runs in this process (its answer cache lives in the "
+                      "DuckDB file); --workers is not used", highlight=False)
+        return run_serial(tasks, ocr, lambda task: convert_filing(task.filing, choice, ocr))
+    count = min(workers or os.cpu_count() or 1, len(tasks))
+    return run_pool(tasks, count, ocr) if count > 1 else run_serial(tasks, ocr)
 
 
 def _extractor_choice(name: str, base_url: str | None, model: str | None, key_env: str, repairs: int,
@@ -112,15 +173,8 @@ def _extractor_choice(name: str, base_url: str | None, model: str | None, key_en
         raise typer.Exit(2) from exc
 
 
-def _record_llm_calls(con, run_id: str, document_id: str, result: ConversionResult) -> None:  # noqa: ANN001
-    if result.llm is not None and result.llm.calls:
-        from extractor.store.llm import record_calls
-
-        record_calls(con, run_id, document_id, result.llm.calls)
-
-
-def _print_llm_totals(results: list[ConversionResult]) -> None:
-    usages = [r.llm for r in results if r.llm is not None]
+def _print_llm_totals(outcomes: list[Outcome]) -> None:
+    usages = [o.llm for o in outcomes if o.llm is not None]
     calls = [c for u in usages for c in u.calls]
     hits = sum(c.outcome == "cache_hit" for c in calls)
     out.print(f"LLM: {sum(u.regions_sent for u in usages)} region(s) sent, {len(calls) - hits} call(s), "
@@ -128,56 +182,6 @@ def _print_llm_totals(results: list[ConversionResult]) -> None:
               f"{sum(c.tokens_out for c in calls)} tokens out, "
               f"{sum(len(u.regions_replaced) for u in usages)} region(s) replaced, "
               f"{sum(len(u.regions_failed) for u in usages)} without a valid answer")
-
-
-def _progress(disable: bool) -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeRemainingColumn(), console=err, disable=disable, transient=True)
-
-
-def _stored(result: ConversionResult, run_id: str, stored_type):  # noqa: ANN001, ANN202
-    from extractor.store import content_hash, file_content_hash
-
-    try:
-        document_id = file_content_hash(list(result.inputs))
-    except OSError:
-        document_id = content_hash([f"unreadable:{result.source_path}".encode()])
-    return stored_type(
-        document_id=document_id, source_path=str(Path(result.source_path).resolve()),
-        source_name=result.source_name, status=result.status, error=result.error,
-        extractor=result.extractor, extractor_version=result.extractor_version, pages=result.pages,
-        seconds_total=result.seconds, timings=result.timings, record=result.record, run_id=run_id,
-        findings=result.findings,
-    )
-
-
-def _write_record(folder: Path, result: ConversionResult) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{result.source_name}.json"
-    tmp = target.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(result.record, ensure_ascii=False, indent=2), encoding="utf-8")
-    tmp.replace(target)
-
-
-def _print_summary(results: list[ConversionResult], db: Path) -> None:
-    table = Table(title=f"yusuan convert → {db}")
-    for column in ("file", "status", "pages", "tables", "rows", "cards", "errors", "warnings", "seconds"):
-        table.add_column(column, justify="left" if column in ("file", "status") else "right")
-    for r in results:
-        rec = r.record or {}
-        rows = sum(len(t.get("rows", [])) for t in rec.get("tables", []))
-        style = {"ok": "green", "partial": "yellow"}.get(r.status, "red")
-        table.add_row(r.source_name, f"[{style}]{r.status}[/]", str(r.pages), str(len(rec.get("tables", []))),
-                      str(rows), str(len(rec.get("performance_cards", []))), *_severity_counts(r.findings),
-                      f"{r.seconds:.2f}")
-    out.print(table)
-    failed = sum(r.status == "failed" for r in results)
-    out.print(f"{len(results) - failed} converted, {failed} failed (extractor {EXTRACTOR_VERSION})")
-
-
-def _severity_counts(findings: list[dict]) -> tuple[str, str]:
-    errors = sum(f.get("severity") == "error" for f in findings)
-    return str(errors), str(len(findings) - errors)
 
 
 @app.command()

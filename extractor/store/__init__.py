@@ -10,6 +10,7 @@ from extractor.store.database import (
     open_store,
     query,
     start_run,
+    stored_documents,
     stored_hashes,
     write_document,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "query",
     "row_keys",
     "start_run",
+    "stored_documents",
     "stored_hashes",
     "write_document",
 ]

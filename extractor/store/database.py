@@ -178,6 +178,12 @@ def stored_hashes(con: Connection) -> dict[str, tuple[str, str | None, str]]:
     return {path: (document_id, version, status) for path, document_id, version, status in result}
 
 
+def stored_documents(con: Connection) -> dict[str, tuple[str | None, str | None, str]]:
+    """Return ``document_id -> (extractor, extractor_version, status)`` of every stored document."""
+    result = con.execute("SELECT document_id, extractor, extractor_version, status FROM documents").fetchall()
+    return {document_id: (extractor, version, status) for document_id, extractor, version, status in result}
+
+
 def start_run(con: Connection, command: str, extractor: str | None) -> str:
     """Record the start of a batch run and return its new run_id."""
     run_id = uuid.uuid4().hex

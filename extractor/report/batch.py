@@ -1,0 +1,92 @@
+"""Terminal renderings of a bulk conversion: the live progress bar and the end-of-run summary."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+from extractor.batch.plan import Skip
+from extractor.batch.runner import Outcome
+
+#: Above this many documents the summary leaves out the per-file table (the store has every row).
+PER_FILE_LIMIT = 20
+
+
+class RatesColumn(ProgressColumn):
+    """Files/s and pages/s since the start, and the failures so far (task fields ``pages``, ``failed``)."""
+
+    def render(self, task) -> Text:  # noqa: ANN001 - rich's Task
+        """Return the rates and the failure count of the task."""
+        elapsed = task.elapsed or 0.0
+        files = f"{task.completed / elapsed:.1f}" if elapsed else "–"
+        pages = f"{task.fields.get('pages', 0) / elapsed:.0f}" if elapsed else "–"
+        failed = task.fields.get("failed", 0)
+        return Text.assemble(f"{files} files/s  {pages} pages/s  ", (f"{failed} failed", "red" if failed else "dim"))
+
+
+def batch_progress(console: Console, disable: bool) -> Progress:
+    """Return the progress bar of a batch: done/total, rates, failures so far, time remaining."""
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), RatesColumn(),
+                    TimeRemainingColumn(), console=console, disable=disable, transient=True)
+
+
+def render_summary(outcomes: Sequence[Outcome], skipped: Sequence[Skip], seconds: float, title: str,
+                   console: Console) -> None:
+    """Print the totals (converted, partial, skipped, failed, pages, findings, rates), then one line per
+    failed or partial document with its reason, and per file when the batch is small."""
+    if 0 < len(outcomes) <= PER_FILE_LIMIT:
+        console.print(per_file_table(outcomes, title))
+    console.print(totals_table(outcomes, skipped, seconds, title if len(outcomes) > PER_FILE_LIMIT else None))
+    if skipped:
+        console.print(skipped_line(skipped), highlight=False)
+    for label, style in (("failed", "red"), ("partial", "yellow")):
+        troubled = [o for o in outcomes if o.status == label]
+        if troubled:
+            console.print(f"[{style}]{label}[/] ({len(troubled)}):")
+            for o in troubled:
+                console.print(f"  {_one_line(o.error)}", highlight=False, soft_wrap=True)
+
+
+def skipped_line(skipped: Sequence[Skip]) -> str:
+    """Return why files were skipped, counted: already stored, or the same bytes as another file."""
+    duplicates = sum(s.duplicate for s in skipped)
+    parts = [f"{len(skipped) - duplicates} already stored (--force converts them again)"] * (duplicates < len(skipped))
+    parts += [f"{duplicates} with the same content as another file"] * (duplicates > 0)
+    return f"skipped {len(skipped)}: " + ", ".join(parts)
+
+
+def totals_table(outcomes: Sequence[Outcome], skipped: Sequence[Skip], seconds: float,
+                 title: str | None = None) -> Table:
+    """Return the one-row table of batch totals."""
+    table = Table(title=title)
+    columns = ("converted", "partial", "skipped", "failed", "pages", "errors", "warnings", "seconds", "files/s",
+               "pages/s")
+    for column in columns:
+        table.add_column(column, justify="right")
+    count = {s: sum(o.status == s for o in outcomes) for s in ("ok", "partial", "failed")}
+    pages = sum(o.pages for o in outcomes)
+    rate = (lambda n: f"{n / seconds:.1f}") if seconds > 0 else (lambda n: "–")
+    table.add_row(str(count["ok"] + count["partial"]), str(count["partial"]), str(len(skipped)),
+                  str(count["failed"]), str(pages), str(sum(o.errors for o in outcomes)),
+                  str(sum(o.warnings for o in outcomes)), f"{seconds:.1f}", rate(len(outcomes)), rate(pages))
+    return table
+
+
+def per_file_table(outcomes: Sequence[Outcome], title: str) -> Table:
+    """Return one row per document: status, pages, tables, rows, cards, finding counts, seconds."""
+    table = Table(title=title)
+    for column in ("file", "status", "pages", "tables", "rows", "cards", "errors", "warnings", "seconds"):
+        table.add_column(column, justify="left" if column in ("file", "status") else "right")
+    for o in outcomes:
+        style = {"ok": "green", "partial": "yellow"}.get(o.status, "red")
+        table.add_row(o.source_name, f"[{style}]{o.status}[/]", str(o.pages), str(o.tables), str(o.rows),
+                      str(o.cards), str(o.errors), str(o.warnings), f"{o.seconds:.2f}")
+    return table
+
+
+def _one_line(text: str | None) -> str:
+    return " ".join((text or "").split())
