@@ -15,6 +15,7 @@ from typing import Any
 
 from extractor import EXTRACTOR_VERSION
 from extractor.extract.modes import EXTRACTORS, LLMUsage, hybrid_record, llm_record
+from extractor.extract.ocr_numbers import confirm_repairs, propose_repairs
 from extractor.extract.rules.record import NotADisclosureError, extract_record
 from extractor.ingest import SUPPORTED_SUFFIXES, IngestError, read_filing
 from extractor.validate import validate_record
@@ -45,6 +46,7 @@ class ConversionResult:
     extractor: str = "rules"
     llm: LLMUsage | None = None
     extractor_version: str = EXTRACTOR_VERSION
+    ocr_pages: int = 0  # pages read by OCR instead of a text layer
 
     @property
     def source_name(self) -> str:
@@ -115,8 +117,9 @@ def convert_filing(filing: Filing, choice: ExtractorChoice = RULES, ocr: str = "
     source, inputs = str(filing.source), tuple(str(p) for p in filing.paths)
     usage: LLMUsage | None = None
     try:
-        doc = _timed(timings, "ingest", lambda: read_filing(filing.paths, ocr))
+        doc, repairs = propose_repairs(_timed(timings, "ingest", lambda: read_filing(filing.paths, ocr)))
         record, usage = _timed(timings, "extract", lambda: _extract(doc, choice))
+        record = confirm_repairs(record, repairs, check_identities)
         issues = _timed(timings, "validate", lambda: validate_record(record))
     except (IngestError, NotADisclosureError) as exc:
         return ConversionResult(status="failed", error=str(exc), timings=timings, source_path=source, inputs=inputs,
@@ -141,7 +144,7 @@ def convert_filing(filing: Filing, choice: ExtractorChoice = RULES, ocr: str = "
     findings = _timed(timings, "check", lambda: check_identities(record))
     return ConversionResult(status=status, record=record, error=error, pages=doc.page_count, timings=timings,
                             findings=findings, source_path=source, inputs=inputs, extractor=choice.name,
-                            llm=usage)
+                            llm=usage, ocr_pages=len(doc.ocr_pages))
 
 
 def convert_file(path: Path, choice: ExtractorChoice = RULES, ocr: str = "auto") -> ConversionResult:

@@ -281,3 +281,13 @@ def text_rows(words: list[Word]) -> list[Row]:
         boxes = tuple((g[0].x0, min(w.y0 for w in g), g[-1].x1, max(w.y1 for w in g)) for g in groups)
         rows.append(Row(min(w.y0 for w in line), cells, boxes))
     return rows
+
+
+def layout_rows(words: list[Word], rects: list[Box]) -> list[Row]:
+    """Return a page's rows top to bottom: ruled tables cell by cell, other text by visual line."""
+    grids = find_grids(rules_from_rects(rects))
+    rows: list[Row] = []
+    for grid in grids:
+        rows.extend(grid_rows(grid, words))
+    rows.extend(text_rows([w for w in words if not any(inside(w, g.box) for g in grids)]))
+    return sorted(rows, key=lambda r: r.y0)

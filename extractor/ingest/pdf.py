@@ -1,37 +1,98 @@
 """PDF backend (PyMuPDF): each page's positioned words and ruling lines → lines of cells.
 
 The only module that imports PyMuPDF. Coordinates are turned into the page's display orientation,
-so rotated (landscape) pages read like the others.
+so rotated (landscape) pages read like the others. A page whose text layer is missing or garbled
+is rendered and read by OCR (ocr.py), whose words and rules go through the same geometry.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pymupdf
 
-from extractor.ingest.geometry import Row, Word, find_grids, grid_rows, inside, rules_from_rects, text_rows
+from extractor.ingest.geometry import Row, Word, layout_rows
 from extractor.ingest.text import IngestError, Line, TextDocument
+from extractor.ingest.textlayer import TextLayerVerdict, judge_text_layer
 from extractor.record.normalize import fold_text
+
+if TYPE_CHECKING:
+    from extractor.ingest.ocr import OcrPage
 
 pymupdf.TOOLS.mupdf_display_errors(False)
 
 
+#: Resolution pages are rendered at for OCR (about 28 px per line of 10 pt text).
+OCR_DPI = 200
+
+
+@dataclass(frozen=True)
+class PageReading:
+    """How one page was read: its rows, and whether (and why) OCR read it."""
+
+    rows: list[Row]
+    ocr: bool = False
+    reason: str = "ok"
+
+
 def read_pdf(paths: Sequence[Path], ocr: str = "auto") -> TextDocument:
-    """Read one filing (one PDF, or several read in order as one document) into lines of cells."""
+    """Read one filing (one PDF, or several read in order as one document) into lines of cells.
+
+    ``ocr``: ``auto`` OCRs the pages whose text layer is missing or garbled, ``force`` every page,
+    ``off`` none (an image-only filing then fails).
+    """
     lines: list[Line] = []
+    ocr_pages: list[int] = []
     page_base = 0
     for path in paths:
         document = _open(path)
         with document:
             for page in document.pages():
-                for row in page_rows(page):
-                    lines.append(_line(row, len(lines) + 1, page_base + page.number + 1))
+                number = page_base + page.number + 1
+                reading = read_page(page, ocr, path)
+                origin = "ocr" if reading.ocr else "text"
+                if reading.ocr:
+                    ocr_pages.append(number)
+                for row in reading.rows:
+                    lines.append(Line(len(lines) + 1, number, row.cells, row.boxes, origin))
             page_base += document.page_count
     if not any(line.text for line in lines):
-        raise IngestError(f"{paths[0]}: no text layer (image-only PDF; OCR is not available yet)")
-    return TextDocument(str(paths[0]), "pdf", tuple(lines))
+        hint = "run with --ocr auto to read it" if ocr == "off" else "OCR found no text either"
+        raise IngestError(f"{paths[0]}: no text layer (image-only PDF; {hint})")
+    return TextDocument(str(paths[0]), "pdf", tuple(lines), tuple(ocr_pages), page_base)
+
+
+def read_page(page: pymupdf.Page, ocr: str, path: Path) -> PageReading:
+    """Read one page from its text layer, or by OCR when asked to or when the layer is unusable."""
+    words = _page_words(page)
+    if ocr == "off":
+        return PageReading(layout_rows(words, _rule_rects(page)))
+    verdict = judge_text_layer(" ".join(w.text for w in words))
+    if ocr == "auto" and (verdict.usable or not _has_marks(page, verdict)):
+        return PageReading(layout_rows(words, _rule_rects(page)))
+    scanned = _ocr_page(page, path)
+    return PageReading(layout_rows(list(scanned.words), list(scanned.rules)), True,
+                       "forced" if ocr == "force" else verdict.reason)
+
+
+def _has_marks(page: pymupdf.Page, verdict: TextLayerVerdict) -> bool:
+    """A page without text is worth OCR only if something is drawn on it (a scan, vector glyphs)."""
+    return verdict.reason != "no text" or bool(page.get_images(full=False)) or bool(page.get_cdrawings())
+
+
+def _ocr_page(page: pymupdf.Page, path: Path) -> OcrPage:
+    from extractor.ingest.ocr import OcrUnavailableError, ocr_image
+
+    pix = page.get_pixmap(dpi=OCR_DPI, colorspace=pymupdf.csGRAY, alpha=False)
+    image = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, pix.n)[:, :, 0]
+    try:
+        return ocr_image(np.ascontiguousarray(image), OCR_DPI / 72)
+    except OcrUnavailableError as exc:
+        raise IngestError(f"{path}: page {page.number + 1} needs OCR, which is unavailable ({exc})") from exc
 
 
 def _open(path: Path) -> pymupdf.Document:
@@ -49,16 +110,13 @@ def _open(path: Path) -> pymupdf.Document:
 
 
 def page_rows(page: pymupdf.Page) -> list[Row]:
-    """Return the page's rows top to bottom: ruled tables cell by cell, other text by visual line."""
+    """Return the page's rows from its text layer (see geometry.layout_rows)."""
+    return layout_rows(_page_words(page), _rule_rects(page))
+
+
+def _page_words(page: pymupdf.Page) -> list[Word]:
     matrix = page.rotation_matrix if page.rotation else None
-    words = [_word(w, matrix) for w in page.get_text("words") if w[4].strip()]
-    grids = find_grids(rules_from_rects(_rule_rects(page, matrix)))
-    rows: list[Row] = []
-    for grid in grids:
-        rows.extend(grid_rows(grid, words))
-    outside = [w for w in words if not any(inside(w, g.box) for g in grids)]
-    rows.extend(text_rows(outside))
-    return sorted(rows, key=lambda r: r.y0)
+    return [_word(w, matrix) for w in page.get_text("words") if w[4].strip()]
 
 
 def _word(raw: tuple, matrix: pymupdf.Matrix | None) -> Word:
@@ -68,7 +126,8 @@ def _word(raw: tuple, matrix: pymupdf.Matrix | None) -> Word:
     return Word(rect.x0, rect.y0, rect.x1, rect.y1, fold_text(raw[4]))
 
 
-def _rule_rects(page: pymupdf.Page, matrix: pymupdf.Matrix | None) -> list[tuple[float, float, float, float]]:
+def _rule_rects(page: pymupdf.Page) -> list[tuple[float, float, float, float]]:
+    matrix = page.rotation_matrix if page.rotation else None
     rects = []
     for drawing in page.get_cdrawings():
         if drawing.get("type") == "f" and drawing.get("fill") == (1.0, 1.0, 1.0):
@@ -93,8 +152,4 @@ def _edges(rect: pymupdf.Rect, kind: str) -> list[tuple[float, float, float, flo
     return [(x0, y0, x1, y0), (x0, y1, x1, y1), (x0, y0, x0, y1), (x1, y0, x1, y1)]
 
 
-def _line(row: Row, number: int, page: int) -> Line:
-    return Line(number, page, row.cells, row.boxes)
-
-
-__all__ = ["read_pdf", "page_rows"]
+__all__ = ["OCR_DPI", "PageReading", "page_rows", "read_page", "read_pdf"]

@@ -29,6 +29,8 @@ class Line:
     cells: tuple[str, ...]
     #: Page-space boxes (x0, y0, x1, y1) of the cells, where the backend knows positions (PDF).
     boxes: tuple[tuple[float, float, float, float] | None, ...] = ()
+    #: How the line was read: "text" (a dump or a text layer) or "ocr" (recognised from the page image).
+    origin: str = "text"
 
     @property
     def text(self) -> str:
@@ -43,11 +45,15 @@ class TextDocument:
     path: str
     layout: str
     lines: tuple[Line, ...]
+    #: Pages (1-based) read by OCR instead of a text layer.
+    ocr_pages: tuple[int, ...] = ()
+    #: Pages in the source, where the backend knows (PDF); otherwise counted from the lines.
+    pages: int = 0
 
     @property
     def page_count(self) -> int:
-        """Return the number of pages seen (1 when the dump has no page marks)."""
-        return max((line.page for line in self.lines), default=1)
+        """Return the number of pages (1 when a dump has no page marks)."""
+        return self.pages or max((line.page for line in self.lines), default=1)
 
 
 _BOM = "\ufeff"

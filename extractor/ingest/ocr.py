@@ -1,0 +1,145 @@
+"""OCR backend: a page image → positioned words and ruling lines, as the text layer would give them.
+
+The engine is RapidOCR (PP-OCR models shipped in the ``rapidocr`` wheel, run by onnxruntime on the
+CPU; nothing is downloaded). The page is first straightened (raster.py), then recognised; if the
+text classifier finds most lines upside down the page is turned half-way and read again. Each
+recognised line is cut into words where its characters sit apart, so the same grid and line logic
+as for text PDFs places them in cells.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from extractor.ingest.geometry import Word
+from extractor.ingest.raster import Box, ruling_rects, straighten, to_gray
+from extractor.record.normalize import fold_text
+
+_MIN_SCORE = 0.5  # recognition confidence below which a line is dropped as noise
+_FLIP_SAMPLE = 8  # lines the orientation classifier looks at
+
+
+class OcrUnavailableError(RuntimeError):
+    """The OCR engine cannot be loaded (the rapidocr / onnxruntime packages are missing or broken)."""
+
+
+@dataclass(frozen=True)
+class OcrPage:
+    """One OCR'd page in points, in the straightened page's frame."""
+
+    words: tuple[Word, ...]
+    rules: tuple[Box, ...]
+    width: float
+    height: float
+    quarter_turns: int  # counter-clockwise quarter turns applied to the scan (2 = it was upside down)
+    skew: float  # degrees the scan was skewed (removed)
+    mean_score: float  # mean recognition confidence of the lines kept
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def engine() -> Any:
+    """Return the process's OCR engine (loaded once; about 30 MB of models)."""
+    try:
+        from rapidocr import RapidOCR
+    except ImportError as exc:  # pragma: no cover - rapidocr is a dependency
+        raise OcrUnavailableError(f"OCR engine not installed ({exc}); pip install rapidocr onnxruntime") from exc
+    return RapidOCR(params={"Global.log_level": "error", "Global.use_cls": False})
+
+
+def ocr_image(image: np.ndarray, pixels_per_point: float) -> OcrPage:
+    """Straighten a page image (pixels at ``pixels_per_point``), recognise it and return words and rules."""
+    upright = straighten(to_gray(image))
+    gray, turns = upright.image, upright.quarter_turns
+    result = _recognise(gray)
+    if _upside_down(gray, result):
+        gray, turns = np.ascontiguousarray(np.rot90(gray, 2)), turns + 2
+        result = _recognise(gray)
+    rules = ruling_rects(gray, pixels_per_point)
+    words, mean = words_from_result(result, pixels_per_point, [r for r in rules if r[2] - r[0] < r[3] - r[1]])
+    h, w = gray.shape[:2]
+    return OcrPage(tuple(words), tuple(rules), w / pixels_per_point, h / pixels_per_point, turns % 4,
+                   upright.skew, mean)
+
+
+def _recognise(gray: np.ndarray) -> Any:
+    rgb = np.ascontiguousarray(np.stack([gray] * 3, axis=-1))
+    # Every flag is passed on every call: the engine keeps the last call's flags as its defaults.
+    with _lock:  # one page at a time per process: the engine uses every core already
+        return engine()(rgb, use_det=True, use_cls=False, use_rec=True, return_word_box=True)
+
+
+def _upside_down(gray: np.ndarray, result: Any) -> bool:
+    """Ask the text-orientation classifier about the widest lines; most say 180° → upside down."""
+    boxes = list(result.boxes) if getattr(result, "boxes", None) is not None else []
+    if not boxes:
+        return False
+    widest = sorted(boxes, key=lambda b: -(b[:, 0].max() - b[:, 0].min()))[:_FLIP_SAMPLE]
+    votes = 0
+    for box in widest:
+        x0, y0 = np.maximum(box.min(axis=0).astype(int), 0)
+        x1, y1 = box.max(axis=0).astype(int)
+        crop = gray[y0:y1, x0:x1]
+        if crop.size == 0:
+            continue
+        with _lock:
+            label = engine()(np.ascontiguousarray(np.stack([crop] * 3, axis=-1)), use_det=False, use_cls=True,
+                             use_rec=False)
+        found = getattr(label, "cls_res", None) or []
+        votes += 1 if found and found[0][0] == "180" and float(found[0][1]) > 0.9 else -1
+    return votes > 0
+
+
+def words_from_result(result: Any, pixels_per_point: float, verticals: list[Box] = ()) -> tuple[list[Word], float]:
+    """Return the recognised lines as words in points (cut where characters sit apart or a vertical
+    rule runs between them) and the mean confidence of the lines kept."""
+    texts = getattr(result, "txts", None) or ()
+    if not texts:
+        return [], 0.0
+    words: list[Word] = []
+    scores = []
+    per_char = getattr(result, "word_results", None) or [()] * len(texts)
+    for box, text, score, chars in zip(result.boxes, texts, result.scores, per_char):
+        if float(score) < _MIN_SCORE or not text.strip():
+            continue
+        scores.append(float(score))
+        words.extend(line_words(box, text, chars, pixels_per_point, verticals))
+    return words, (sum(scores) / len(scores) if scores else 0.0)
+
+
+def line_words(box: Any, text: str, chars: Any, ppp: float, verticals: Sequence[Box] = ()) -> list[Word]:
+    """Cut one recognised line into words at gaps wider than half its height (spaces in print) and
+    where a vertical rule (in points) runs between two characters (text of two cells read as one)."""
+    xs, ys = [float(p[0]) for p in box], [float(p[1]) for p in box]
+    top, bottom = min(ys) / ppp, max(ys) / ppp
+    middle = (top + bottom) / 2
+    cuts = [(r[0] + r[2]) / 2 * ppp for r in verticals if r[1] <= middle <= r[3]]
+    placed = [(c, min(p[0] for p in b), max(p[0] for p in b)) for c, _s, b in chars or () if str(c).strip()]
+    if not placed or "".join(c for c, _, _ in placed) != text.replace(" ", ""):
+        return [Word(min(xs) / ppp, top, max(xs) / ppp, bottom, fold_text(text.strip()))]
+    gap = 0.5 * (max(ys) - min(ys))
+    words, run = [], [placed[0]]
+    for item in placed[1:]:
+        between = (run[-1][1] + run[-1][2]) / 2, (item[1] + item[2]) / 2
+        if item[1] - run[-1][2] > gap or any(between[0] < x < between[1] for x in cuts):
+            words.append(_word(run, top, bottom, ppp))
+            run = [item]
+        else:
+            run.append(item)
+    words.append(_word(run, top, bottom, ppp))
+    return words
+
+
+def _word(run: list[tuple[str, float, float]], top: float, bottom: float, ppp: float) -> Word:
+    return Word(run[0][1] / ppp, top, run[-1][2] / ppp, bottom, fold_text("".join(c for c, _, _ in run)))
+
+
+__all__ = ["OcrPage", "OcrUnavailableError", "engine", "line_words", "ocr_image", "words_from_result"]
