@@ -32,7 +32,12 @@ def read_filing(paths: Sequence[Path], ocr: str = "auto") -> TextDocument:
     if suffixes == {".pdf"}:
         from extractor.ingest.pdf import read_pdf
 
-        return read_pdf(paths, ocr)
+        try:
+            return read_pdf(paths, ocr)
+        except Exception as exc:
+            if not _is_mupdf_error(exc):
+                raise
+            raise IngestError(f"{paths[0]}: not a readable PDF ({' '.join(str(exc).split())})") from exc
     if len(paths) != 1:
         raise IngestError(f"{paths[0]}: only PDFs can be grouped into one filing (got {', '.join(sorted(suffixes))})")
     if suffixes == {".docx"}:
@@ -40,6 +45,14 @@ def read_filing(paths: Sequence[Path], ocr: str = "auto") -> TextDocument:
 
         return read_docx(paths[0])
     return read_text_dump(paths[0])
+
+
+def _is_mupdf_error(exc: Exception) -> bool:
+    """Tell MuPDF's errors on a damaged file (a truncated or malformed page tree, a broken object) from
+    anything else: FzErrorBase subclasses, or a RuntimeError worded "code=N: ..." (PyMuPDF's helpers)."""
+    from pymupdf import mupdf
+
+    return isinstance(exc, mupdf.FzErrorBase) or (isinstance(exc, RuntimeError) and str(exc).startswith("code="))
 
 
 __all__ = ["IngestError", "OCR_MODES", "SUPPORTED_SUFFIXES", "TextDocument", "read_filing"]

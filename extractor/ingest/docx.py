@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,9 +30,12 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _P, _TBL, _SDT, _SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
 _T, _BR, _RENDERED_BREAK, _TYPE = qn("w:t"), qn("w:br"), qn("w:lastRenderedPageBreak"), qn("w:type")
-#: What python-docx and zipfile raise on a malformed package: whatever their parsers trip on.
+#: What python-docx and zipfile raise on a malformed package: whatever their parsers trip on (a damaged
+#: deflate stream inside a well-formed zip is a zlib.error or an EOFError, only when the part is read).
 _MALFORMED_PACKAGE = (
     zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
     KeyError,
     ValueError,
     AttributeError,
