@@ -42,9 +42,12 @@ class Plan:
 
 
 def hash_filing(filing: Filing) -> str:
-    """Return the content hash of the filing's files; an unreadable filing is keyed by its path instead."""
+    """Return the content hash of the filing's files; an unreadable or empty filing is keyed by its path
+    instead (it holds no document, and two empty files are not one)."""
     try:
-        return file_content_hash(list(filing.paths))
+        if any(path.stat().st_size for path in filing.paths):
+            return file_content_hash(list(filing.paths))
+        return content_hash([f"empty:{filing.source}".encode()])
     except OSError:
         return content_hash([f"unreadable:{filing.source}".encode()])
 
