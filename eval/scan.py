@@ -56,24 +56,37 @@ def scan_page(gray: np.ndarray, style: ScanStyle, rng: random.Random) -> tuple[n
     return (np.ascontiguousarray(np.rot90(image, turns)) if turns else image), turns
 
 
-def scan_pdf(data: bytes, style: ScanStyle, seed: int = 0) -> bytes:
-    """Return an image-only PDF that scans every page of the PDF given as bytes."""
+def page_images(data: bytes, dpi: int) -> list[tuple[np.ndarray, float, float]]:
+    """Return each page of a PDF (bytes) as grey pixels at ``dpi`` with its size in points."""
     source = pymupdf.open(stream=data, filetype="pdf")
-    target = pymupdf.open()
-    rng = random.Random(seed)
+    out = []
     for page in source:
-        pix = page.get_pixmap(dpi=style.dpi, colorspace=pymupdf.csGRAY, alpha=False)
+        pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
         gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width)
-        image, turns = scan_page(np.ascontiguousarray(gray), style, rng)
-        ok, jpeg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, style.jpeg_quality])
+        out.append((np.ascontiguousarray(gray), page.rect.width, page.rect.height))
+    return out
+
+
+def image_only_pdf(pages: list[tuple[np.ndarray, float, float]], jpeg_quality: int = 75) -> bytes:
+    """Return a PDF whose pages hold only the given grey images (JPEG), each filling its page."""
+    target = pymupdf.open()
+    for image, width, height in pages:
+        ok, jpeg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality])
         if not ok:  # pragma: no cover - OpenCV always encodes a uint8 image
             raise RuntimeError("JPEG encoding failed")
-        width, height = page.rect.width, page.rect.height
-        if turns % 2:
-            width, height = height, width
         out = target.new_page(width=width, height=height)
         out.insert_image(out.rect, stream=jpeg.tobytes())
     return target.tobytes(garbage=3, deflate=True)
+
+
+def scan_pdf(data: bytes, style: ScanStyle, seed: int = 0) -> bytes:
+    """Return an image-only PDF that scans every page of the PDF given as bytes."""
+    rng = random.Random(seed)
+    scanned = []
+    for gray, width, height in page_images(data, style.dpi):
+        image, turns = scan_page(gray, style, rng)
+        scanned.append((image, height, width) if turns % 2 else (image, width, height))
+    return image_only_pdf(scanned, style.jpeg_quality)
 
 
 def scan_file(source: Path, target: Path, style: ScanStyle, seed: int = 0) -> Path:

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from extractor.ingest.geometry import Word
+from extractor.ingest.geometry import Word, visual_lines
 from extractor.ingest.raster import Box, ruling_rects, straighten, to_gray
 from extractor.record.normalize import fold_text
 
@@ -64,7 +64,9 @@ def ocr_image(image: np.ndarray, pixels_per_point: float) -> OcrPage:
         gray, turns = np.ascontiguousarray(np.rot90(gray, 2)), turns + 2
         result = _recognise(gray)
     rules = ruling_rects(gray, pixels_per_point)
-    words, mean = words_from_result(result, pixels_per_point, [r for r in rules if r[2] - r[0] < r[3] - r[1]])
+    verticals = table_verticals(rules)
+    words, mean = words_from_result(result, pixels_per_point, verticals)
+    words = join_close_words(words, verticals)
     h, w = gray.shape[:2]
     return OcrPage(tuple(words), tuple(rules), w / pixels_per_point, h / pixels_per_point, turns % 4,
                    upright.skew, mean)
@@ -116,8 +118,9 @@ def words_from_result(result: Any, pixels_per_point: float, verticals: list[Box]
 
 
 def line_words(box: Any, text: str, chars: Any, ppp: float, verticals: Sequence[Box] = ()) -> list[Word]:
-    """Cut one recognised line into words at gaps wider than half its height (spaces in print) and
-    where a vertical rule (in points) runs between two characters (text of two cells read as one)."""
+    """Cut one recognised line into words at gaps wider than half its height (a whole height between
+    two Chinese characters), i.e. spaces in print, and where a vertical rule (in points) runs between
+    two characters (text of two cells read as one)."""
     xs, ys = [float(p[0]) for p in box], [float(p[1]) for p in box]
     top, bottom = min(ys) / ppp, max(ys) / ppp
     middle = (top + bottom) / 2
@@ -129,7 +132,8 @@ def line_words(box: Any, text: str, chars: Any, ppp: float, verticals: Sequence[
     words, run = [], [placed[0]]
     for item in placed[1:]:
         between = (run[-1][1] + run[-1][2]) / 2, (item[1] + item[2]) / 2
-        if item[1] - run[-1][2] > gap or any(between[0] < x < between[1] for x in cuts):
+        wide = gap * (2 if _hanzi(run[-1][0][-1]) and _hanzi(item[0][0]) else 1)
+        if item[1] - run[-1][2] > wide or any(between[0] < x < between[1] for x in cuts):
             words.append(_word(run, top, bottom, ppp))
             run = [item]
         else:
@@ -138,8 +142,42 @@ def line_words(box: Any, text: str, chars: Any, ppp: float, verticals: Sequence[
     return words
 
 
+def table_verticals(rules: Sequence[Box], reach: float = 3.0) -> list[Box]:
+    """Return the vertical rules that meet a horizontal one (table rules, not tall strokes of a glyph)."""
+    horizontal = [r for r in rules if r[2] - r[0] >= r[3] - r[1]]
+    return [v for v in rules if v[2] - v[0] < v[3] - v[1] and any(
+        h[0] - reach <= v[0] <= h[2] + reach and (abs(h[1] - v[1]) <= reach or abs(h[1] - v[3]) <= reach
+                                                  or v[1] - reach <= h[1] <= v[3] + reach)
+        for h in horizontal)]
+
+
+def join_close_words(words: list[Word], verticals: Sequence[Box] = ()) -> list[Word]:
+    """Join words the detector cut out of one run of print (no space between them, no rule between)."""
+    out: list[Word] = []
+    for line in visual_lines(words):
+        current = line[0]
+        for word in line[1:]:
+            height = max(current.y1 - current.y0, word.y1 - word.y0)
+            wide = 0.5 * height * (2 if _hanzi(current.text[-1]) and _hanzi(word.text[0]) else 1)
+            ruled = any(current.x1 - 1 <= (r[0] + r[2]) / 2 <= word.x0 + 1 and r[1] <= word.cy <= r[3]
+                        for r in verticals)
+            if word.x0 - current.x1 <= wide and not ruled:
+                current = Word(current.x0, min(current.y0, word.y0), word.x1, max(current.y1, word.y1),
+                               current.text + word.text)
+            else:
+                out.append(current)
+                current = word
+        out.append(current)
+    return out
+
+
+def _hanzi(ch: str) -> bool:
+    """Character boxes inside Chinese text are estimates: only a wide gap there is a space."""
+    return ord(ch) >= 0x2E80
+
+
 def _word(run: list[tuple[str, float, float]], top: float, bottom: float, ppp: float) -> Word:
     return Word(run[0][1] / ppp, top, run[-1][2] / ppp, bottom, fold_text("".join(c for c, _, _ in run)))
 
 
-__all__ = ["OcrPage", "OcrUnavailableError", "engine", "line_words", "ocr_image", "words_from_result"]
+__all__ = ["OcrPage", "OcrUnavailableError", "engine", "join_close_words", "line_words", "ocr_image", "words_from_result"]

@@ -61,8 +61,13 @@ def read_pdf(paths: Sequence[Path], ocr: str = "auto") -> TextDocument:
                     lines.append(Line(len(lines) + 1, number, row.cells, row.boxes, origin))
             page_base += document.page_count
     if not any(line.text for line in lines):
-        hint = "run with --ocr auto to read it" if ocr == "off" else "OCR found no text either"
-        raise IngestError(f"{paths[0]}: no text layer (image-only PDF; {hint})")
+        if ocr == "off":
+            hint = "image-only PDF? run with --ocr auto to read it"
+        elif ocr_pages:
+            hint = f"and OCR read no text on its {len(ocr_pages)} page(s)"
+        else:
+            hint = "and nothing on its pages to OCR"
+        raise IngestError(f"{paths[0]}: no text layer ({hint})")
     return TextDocument(str(paths[0]), "pdf", tuple(lines), tuple(ocr_pages), page_base)
 
 
@@ -79,9 +84,15 @@ def read_page(page: pymupdf.Page, ocr: str, path: Path) -> PageReading:
                        "forced" if ocr == "force" else verdict.reason)
 
 
+_OUTLINED_TEXT = 50  # drawing items on a page without text that may be glyphs drawn as outlines
+
+
 def _has_marks(page: pymupdf.Page, verdict: TextLayerVerdict) -> bool:
-    """A page without text is worth OCR only if something is drawn on it (a scan, vector glyphs)."""
-    return verdict.reason != "no text" or bool(page.get_images(full=False)) or bool(page.get_cdrawings())
+    """A page without text is worth OCR only if something is on it: an image (a scan) or many
+    vector paths (text drawn as outlines); a blank page or a lone frame is not."""
+    if verdict.reason != "no text" or page.get_images(full=False):
+        return True
+    return sum(len(d["items"]) for d in page.get_cdrawings()) >= _OUTLINED_TEXT
 
 
 def _ocr_page(page: pymupdf.Page, path: Path) -> OcrPage:

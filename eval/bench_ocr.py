@@ -1,0 +1,91 @@
+"""OCR benchmark: seconds per scanned page on this machine, and how many pages each dev PDF sends to OCR.
+
+    python -m eval.bench_ocr [--pages 12] [--dpi 200] [--shared ../shared]
+
+1. Scans the first --pages pages of the Shanghai dev PDF (eval/scan.py, seeded) and reads each by
+   OCR, printing the mean and worst seconds per page and where the time goes (straightening,
+   recognition with the orientation check, ruling lines).
+2. Reads every dev PDF under shared/pdfs with ``--ocr auto`` and prints the share of its pages that
+   needed OCR (0 on clean text PDFs) and why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import pymupdf
+from rich.console import Console
+from rich.table import Table
+
+from eval.scan import ScanStyle, page_images, scan_pdf
+from extractor.ingest.ocr import engine, ocr_image
+from extractor.ingest.pdf import OCR_DPI, read_page
+from extractor.ingest.raster import ruling_rects, straighten
+
+SHANGHAI = Path("pdfs/shanghai/上海市普陀区人民政府办公室25年预算.pdf")
+
+
+def ocr_speed(pdf: Path, pages: int, dpi: int, console: Console) -> None:
+    """Scan the PDF's first pages and time reading each by OCR."""
+    source = pymupdf.open(pdf)
+    source.select(range(min(pages, source.page_count)))
+    scanned = scan_pdf(source.tobytes(), ScanStyle(dpi=dpi), seed=1)
+    images = page_images(scanned, OCR_DPI)
+    engine()  # model loading is once per process, not per page
+    ppp = OCR_DPI / 72
+    totals, straightening, rules = [], [], []
+    for gray, _, _ in images:
+        start = time.perf_counter()
+        ocr_image(gray, ppp)
+        totals.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        upright = straighten(gray)
+        straightening.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        ruling_rects(upright.image, ppp)
+        rules.append(time.perf_counter() - start)
+    table = Table(title=f"OCR speed: {len(images)} pages of {pdf.name} scanned at {dpi} dpi, read at {OCR_DPI} dpi, "
+                        f"{os.cpu_count()} cores")
+    for column in ("s/page mean", "s/page worst", "straighten", "ruling lines", "recognition + orientation"):
+        table.add_column(column, justify="right")
+    mean = statistics.mean(totals)
+    table.add_row(f"{mean:.2f}", f"{max(totals):.2f}", f"{statistics.mean(straightening):.2f}",
+                  f"{statistics.mean(rules):.2f}",
+                  f"{mean - statistics.mean(straightening) - statistics.mean(rules):.2f}")
+    console.print(table)
+
+
+def ocr_share(pdfs: list[Path], console: Console) -> None:
+    """Print, per PDF, the pages ``--ocr auto`` reads by OCR and the reasons."""
+    table = Table(title="pages needing OCR with --ocr auto")
+    for column in ("PDF", "pages", "OCR'd", "share", "reasons"):
+        table.add_column(column, justify="left" if column in ("PDF", "reasons") else "right")
+    for pdf in pdfs:
+        doc = pymupdf.open(pdf)
+        reasons = [read_page(page, "auto", pdf) for page in doc]
+        ocrd = [r.reason for r in reasons if r.ocr]
+        table.add_row(pdf.name[:40], str(doc.page_count), str(len(ocrd)), f"{len(ocrd) / max(doc.page_count, 1):.2f}",
+                      ", ".join(sorted(set(ocrd))) or "–")
+    console.print(table)
+
+
+def main() -> int:
+    """Run both measurements."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
+    parser.add_argument("--pages", type=int, default=12)
+    parser.add_argument("--dpi", type=int, default=200)
+    args = parser.parse_args()
+    console = Console(width=160)
+    ocr_speed(args.shared / SHANGHAI, args.pages, args.dpi, console)
+    ocr_share(sorted((args.shared / "pdfs").rglob("*.pdf")), console)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

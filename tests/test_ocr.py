@@ -1,0 +1,248 @@
+"""OCR: text-layer verdicts, straightening, image ruling lines, number repairs, and real RapidOCR
+runs on scanned, turned and garbled pages built here with PyMuPDF."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pymupdf
+import pytest
+
+from eval.scan import ScanStyle, image_only_pdf, page_images, scan_page, scan_pdf
+from extractor.extract.ocr_numbers import Repair, confirm_repairs, propose_repairs, repair_amount
+from extractor.ingest import read_filing
+from extractor.ingest.geometry import find_grids, rules_from_rects
+from extractor.ingest.raster import find_skew, ink, rotate, ruling_rects, straighten
+from extractor.ingest.text import IngestError, Line, TextDocument
+from extractor.ingest.textlayer import judge_text_layer
+
+FONT = pymupdf.Font("china-s")
+TITLE = "2025年部门财务收支预算总表"
+HEADER = ("项目", "合计", "基本支出", "项目支出")
+ROWS = (
+    ("一般公共服务支出", "1,396.37", "1,200.00", "196.37"),
+    ("社会保障和就业支出", "245.08", "245.08", ""),
+    ("卫生健康支出", "88.50", "60.25", "28.25"),
+    ("住房保障支出", "120.00", "120.00", ""),
+    ("合计", "1,849.95", "1,625.33", "224.62"),
+)
+
+
+def table_pdf(title: str = TITLE, rows: tuple[tuple[str, ...], ...] = ROWS, embed: bool = True) -> bytes:
+    """One A4 page: a title, a line of prose and a ruled table, text set in an embedded CJK font."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    writer = pymupdf.TextWriter(page.rect)
+    writer.append((150, 90), title, font=FONT, fontsize=16)
+    writer.append((60, 125), "单位：万元", font=FONT, fontsize=10.5)
+    widths, left, top, height = (200, 100, 100, 100), 60, 140, 26
+    lines = (HEADER, *rows)
+    xs = [left + sum(widths[:i]) for i in range(len(widths) + 1)]
+    for r, cells in enumerate(lines):
+        y = top + r * height
+        for c, text in enumerate(cells):
+            size = 10.5
+            x = xs[c] + 6 if c == 0 else xs[c + 1] - 6 - FONT.text_length(text, size)
+            writer.append((x, y + 17), text, font=FONT, fontsize=size)
+    writer.write_text(page)
+    bottom = top + len(lines) * height
+    for r in range(len(lines) + 1):
+        page.draw_line((xs[0], top + r * height), (xs[-1], top + r * height), width=0.8)
+    for x in xs:
+        page.draw_line((x, top), (x, bottom), width=0.8)
+    if embed:
+        doc.subset_fonts()
+    return doc.tobytes()
+
+
+def cells_of(doc: TextDocument) -> list[tuple[str, ...]]:
+    return [tuple(c for c in line.cells) for line in doc.lines]
+
+
+def table_cells(doc: TextDocument) -> list[tuple[str, ...]]:
+    """The rows of the ruled table (4 cells each), as read."""
+    return [line.cells for line in doc.lines if len(line.cells) == 4]
+
+
+# --- text-layer verdicts (pure) -------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "usable", "reason"), [
+    ("2025年部门收支预算总表 一般公共服务支出 1,396.37 社会保障和就业支出 245.08", True, "ok"),
+    ("", False, "no text"),
+    ("12 3", False, "no text"),
+    ("\ue000\ue001\ue002\ue003\ue004\ue005\ue006\ue007\ue008\ue009\ue00a\ue00b", False, "unmapped glyphs"),
+    ("\ufffd" * 30, False, "unmapped glyphs"),
+    ("Ã¤Â¸Â­Ã¥Â\u009bÂ½Ã©Â¢Â\u0084Ã§Â®Â\u0097Ã¦\u0080Â»Ã¨Â¡Â¨", False, "wrong encoding"),
+    ("蠶齉鼊鬬鱻龘靐齾爩鱺麤灪馫驫鸞鬱籲讟灩豔" * 2, False, "random characters"),
+])
+def test_text_layer_verdicts(text: str, usable: bool, reason: str) -> None:
+    verdict = judge_text_layer(text)
+    assert (verdict.usable, verdict.reason) == (usable, reason)
+
+
+# --- number repairs (pure) ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("raw", "repaired"), [
+    ("3,767,295,58", "3,767,295.58"),
+    ("1O2.5O", "102.50"),
+    ("l,396.37", "1,396.37"),
+    ("245，08", "245.08"),
+    ("3.767.295.58", "3,767,295.58"),
+    ("1,396 .37", None),  # inner spaces: the parser already joins them
+    ("1,396.37", None),  # already a number
+    ("社会保障", None),  # not a number at all
+    ("IO", None),  # too few digits to be sure
+    ("2025年", None),
+])
+def test_repair_amount(raw: str, repaired: str | None) -> None:
+    assert repair_amount(raw) == repaired
+
+
+def _ocr_doc(rows: list[tuple[str, ...]]) -> TextDocument:
+    lines = tuple(Line(i + 1, 1, cells, (), "ocr") for i, cells in enumerate(rows))
+    return TextDocument("scan.pdf", "pdf", lines, ocr_pages=(1,), pages=1)
+
+
+def _row_total_check(record: dict) -> list[dict]:
+    """Rows must have total = basic + project (the shape of the record's real row identities)."""
+    return [{"severity": "error"} for table in record["tables"] for row in table["rows"]
+            if abs(row["values"].get("total", 0) - row["values"].get("basic", 0) - row["values"].get("project", 0))
+            > 0.005]
+
+
+def _record(values: dict) -> dict:
+    return {"tables": [{"rows": [{"name": "事业运行", "values": dict(values),
+                                   "provenance": {"method": "rules", "lines": [1, 1]}}]}]}
+
+
+def test_repairs_only_on_ocr_lines_and_kept_only_when_identities_confirm() -> None:
+    doc, repairs = propose_repairs(_ocr_doc([("事业运行", "3,807,295.58", "3,767,295,58", "40,000.00")]))
+    assert doc.lines[0].cells[2] == "3,767,295.58"
+    assert repairs == [Repair(1, 2, "3,767,295,58", "3,767,295.58", 3767295.58)]
+    text_doc = TextDocument("dump.txt", "plain", (Line(1, 1, ("3,767,295,58",)),))
+    assert propose_repairs(text_doc) == (text_doc, [])
+
+    confirmed = confirm_repairs(_record({"total": 3807295.58, "basic": 3767295.58, "project": 40000.0}), repairs,
+                                _row_total_check)
+    row = confirmed["tables"][0]["rows"][0]
+    assert row["values"]["basic"] == 3767295.58
+    assert row["provenance"]["method"] == "ocr"
+    assert row["provenance"]["ocr_repairs"] == [{"key": "basic", "raw": "3,767,295,58", "value": 3767295.58,
+                                                 "confirmed": True}]
+
+    # The same repair where the row does not add up with it: the figure is left out, the raw text kept.
+    rejected = confirm_repairs(_record({"total": 3900000.0, "basic": 3767295.58, "project": 40000.0}), repairs,
+                               _row_total_check)
+    row = rejected["tables"][0]["rows"][0]
+    assert "basic" not in row["values"]
+    assert row["provenance"]["ocr_repairs"][0]["confirmed"] is False
+
+
+# --- straightening and ruling lines (pure, on rendered pixels) ------------------------------------
+
+def _page_pixels(dpi: int = 150) -> np.ndarray:
+    return page_images(table_pdf(), dpi)[0][0]
+
+
+@pytest.mark.parametrize("degrees", [-2.6, -1.0, 0.0, 1.4, 3.0])
+def test_skew_is_found_and_removed(degrees: float) -> None:
+    gray = _page_pixels()
+    skewed = rotate(gray, degrees)
+    angle, _ = find_skew(ink(skewed[::2, ::2]))
+    assert abs(angle + degrees) <= 0.2
+    assert abs(straighten(skewed).skew - degrees) <= 0.2
+
+
+@pytest.mark.parametrize("turns", [0, 1, 3])
+def test_quarter_turned_page_is_turned_upright(turns: int) -> None:
+    gray = _page_pixels()
+    upright = straighten(np.ascontiguousarray(np.rot90(gray, turns)))
+    # A page turned a quarter is turned back a quarter the other way; half turns are the classifier's.
+    assert upright.image.shape[0] > upright.image.shape[1]
+    assert upright.quarter_turns == (1 if turns else 0)
+
+
+def test_ruling_lines_of_a_scanned_table_make_its_grid() -> None:
+    gray = _page_pixels(200)
+    rng = random.Random(3)
+    noisy, _ = scan_page(gray, ScanStyle(dpi=200, max_skew=0.0), rng)
+    grids = find_grids(rules_from_rects(ruling_rects(noisy, 200 / 72)))
+    assert len(grids) == 1
+    assert len(grids[0].xs) == 5 and len(grids[0].ys) == len(ROWS) + 2
+
+
+# --- real OCR ---------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def text_reading(tmp_path_factory: pytest.TempPathFactory) -> TextDocument:
+    path = tmp_path_factory.mktemp("text") / "table.pdf"
+    path.write_bytes(table_pdf())
+    return read_filing([path])
+
+
+def test_clean_text_pdf_needs_no_ocr(text_reading: TextDocument) -> None:
+    assert text_reading.ocr_pages == ()
+    assert table_cells(text_reading)[1:] == [tuple(r) for r in ROWS]
+
+
+@pytest.mark.parametrize("dpi", [150, 200])
+def test_scanned_table_reads_like_its_text_layer(tmp_path: Path, text_reading: TextDocument, dpi: int) -> None:
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(scan_pdf(table_pdf(), ScanStyle(dpi=dpi, max_skew=2.0), seed=dpi))
+    doc = read_filing([scan])
+    assert doc.ocr_pages == (1,)
+    assert all(line.origin == "ocr" for line in doc.lines)
+    assert table_cells(doc) == table_cells(text_reading)
+    assert any(TITLE in line.text for line in doc.lines)
+    with pytest.raises(IngestError, match="no text layer"):
+        read_filing([scan], ocr="off")
+
+
+@pytest.mark.parametrize("turns", [1, 2, 3])
+def test_turned_scans_are_read_upright(tmp_path: Path, text_reading: TextDocument, turns: int) -> None:
+    gray, width, height = page_images(table_pdf(), 200)[0]
+    turned = np.ascontiguousarray(np.rot90(rotate(gray, 1.0), turns))
+    size = (height, width) if turns % 2 else (width, height)
+    scan = tmp_path / "turned.pdf"
+    scan.write_bytes(image_only_pdf([(turned, *size)]))
+    doc = read_filing([scan])
+    assert table_cells(doc) == table_cells(text_reading)
+
+
+def _break_to_unicode(data: bytes) -> bytes:
+    """Replace every font's ToUnicode map with one sending each glyph to a wrong ideograph, as a
+    broken font mapping does: the page still shows the right glyphs, its text layer is gibberish."""
+    doc = pymupdf.open(stream=data, filetype="pdf")
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Broken def "
+            b"1 begincodespacerange <0000> <FFFF> endcodespacerange "
+            b"1 beginbfrange <0000> <FFFF> <9F00> endbfrange endcmap "
+            b"CMapName currentdict /CMap defineresource pop end end")
+    broken = 0
+    for xref in range(1, doc.xref_length()):
+        kind, value = doc.xref_get_key(xref, "ToUnicode")
+        if kind == "xref":
+            doc.update_stream(int(value.split()[0]), cmap)
+            broken += 1
+    assert broken, "the test PDF should embed a font with a ToUnicode map"
+    return doc.tobytes()
+
+
+def test_garbled_text_layer_is_detected_and_ocrd(tmp_path: Path, text_reading: TextDocument) -> None:
+    path = tmp_path / "garbled.pdf"
+    path.write_bytes(_break_to_unicode(table_pdf()))
+    garbage = read_filing([path], ocr="off")
+    assert not any("支出" in line.text for line in garbage.lines)  # the text layer really is broken
+    assert not judge_text_layer(" ".join(line.text for line in garbage.lines)).usable
+    doc = read_filing([path])
+    assert doc.ocr_pages == (1,)
+    assert table_cells(doc) == table_cells(text_reading)
+
+
+def test_force_reads_a_clean_page_by_ocr(tmp_path: Path, text_reading: TextDocument) -> None:
+    path = tmp_path / "table.pdf"
+    path.write_bytes(table_pdf())
+    doc = read_filing([path], ocr="force")
+    assert doc.ocr_pages == (1,)
+    assert table_cells(doc) == table_cells(text_reading)
