@@ -180,4 +180,5 @@ def _word(run: list[tuple[str, float, float]], top: float, bottom: float, ppp: f
     return Word(run[0][1] / ppp, top, run[-1][2] / ppp, bottom, fold_text("".join(c for c, _, _ in run)))
 
 
-__all__ = ["OcrPage", "OcrUnavailableError", "engine", "join_close_words", "line_words", "ocr_image", "words_from_result"]
+__all__ = ["OcrPage", "OcrUnavailableError", "engine", "join_close_words", "line_words", "ocr_image", "table_verticals",
+           "words_from_result"]
