@@ -15,6 +15,13 @@ def _connect(db: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(db), read_only=True)
 
 
+def migrated(db: Path) -> bool:
+    """Return True once the store's tables exist (a run killed while creating it leaves none)."""
+    with _connect(db) as con:
+        return bool(con.execute("select count(*) from information_schema.tables where table_name = 'documents'")
+                    .fetchone()[0])
+
+
 def counts(db: Path) -> dict[str, int]:
     """Return the row count of documents and of every child table."""
     with _connect(db) as con:
