@@ -9,6 +9,7 @@ as for text PDFs places them in cells.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,12 +48,17 @@ _lock = threading.Lock()
 
 @lru_cache(maxsize=1)
 def engine() -> Any:
-    """Return the process's OCR engine (loaded once; about 30 MB of models)."""
+    """Return the process's OCR engine (loaded once; about 30 MB of models). It uses every core unless
+    ``YUSUAN_OCR_THREADS`` says how many (set per worker by a process pool)."""
     try:
         from rapidocr import RapidOCR
     except ImportError as exc:  # pragma: no cover - rapidocr is a dependency
         raise OcrUnavailableError(f"OCR engine not installed ({exc}); pip install rapidocr onnxruntime") from exc
-    return RapidOCR(params={"Global.log_level": "error", "Global.use_cls": False})
+    params: dict[str, Any] = {"Global.log_level": "error", "Global.use_cls": False}
+    threads = int(os.environ.get("YUSUAN_OCR_THREADS", "0") or 0)
+    if threads > 0:  # a pool of N workers gives each its share of the cores
+        params["EngineConfig.onnxruntime.intra_op_num_threads"] = threads
+    return RapidOCR(params=params)
 
 
 def ocr_image(image: np.ndarray, pixels_per_point: float) -> OcrPage:
