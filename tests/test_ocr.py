@@ -246,3 +246,15 @@ def test_force_reads_a_clean_page_by_ocr(tmp_path: Path, text_reading: TextDocum
     doc = read_filing([path], ocr="force")
     assert doc.ocr_pages == (1,)
     assert table_cells(doc) == table_cells(text_reading)
+
+
+def test_rows_read_by_ocr_say_so_in_their_provenance() -> None:
+    from extractor.extract.rules.grid_tables import provenance
+    from extractor.extract.rules.table_body import RawRow
+
+    ocr_line, text_line = Line(7, 2, ("事业运行", "1.00"), (), "ocr"), Line(8, 2, ("行政运行", "2.00"))
+    assert provenance(ocr_line)["source"] == "ocr"
+    assert "source" not in provenance(text_line)
+    assert RawRow(1, [], [ocr_line, text_line]).provenance() == {"method": "rules", "lines": [7, 8], "page": 2,
+                                                                  "source": "ocr"}
+    assert "source" not in RawRow(1, [], [text_line]).provenance()

@@ -68,9 +68,11 @@ def join_code_parts(parts: list[str]) -> str:
 
 
 def provenance(line: Line) -> dict:
-    """Return where a row was printed: line number, page and box (union of its cell boxes)."""
+    """Return where a row was printed: line number, page, box (union of its cell boxes), OCR or not."""
     boxes = [b for b in line.boxes if b]
     out: dict = {"method": "rules", "lines": [line.number, line.number], "page": line.page}
+    if line.origin == "ocr":
+        out["source"] = "ocr"
     if boxes:
         out["bbox"] = [round(min(b[0] for b in boxes), 1), round(min(b[1] for b in boxes), 1),
                        round(max(b[2] for b in boxes), 1), round(max(b[3] for b in boxes), 1)]

@@ -46,7 +46,5 @@ def procurement_rows(body: TableBody, delimited: bool) -> list[dict]:
 
 
 def _entry(name: str, values: dict, row: RawRow) -> dict:
-    lines = [line.number for line in row.lines]
     clean = {k: v for k, v in values.items() if v is not None}
-    return {"name": name, "values": clean,
-            "provenance": {"method": "rules", "lines": [min(lines), max(lines)], "page": row.lines[0].page}}
+    return {"name": name, "values": clean, "provenance": row.provenance()}

@@ -67,9 +67,7 @@ def _sided_row(kind: str, side: str, name: str, seg: Segment, exp_keys: tuple[st
         values = place_rows(kind, exp_keys, [(None, numbers)])[0]
     else:
         values = {k: n for k, n in zip(exp_keys, numbers) if n == n}
-    lines = [line.number for line in row.lines]
-    return {"side": side, "name": name, "values": values,
-            "provenance": {"method": "rules", "lines": [min(lines), max(lines)], "page": row.lines[0].page}}
+    return {"side": side, "name": name, "values": values, "provenance": row.provenance()}
 
 
 def _prefixed_names(items: list[Item]) -> list[str]:

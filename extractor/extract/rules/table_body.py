@@ -32,6 +32,15 @@ class RawRow:
         """Return the row text with cells separated by single spaces."""
         return " ".join(c for c in self.cells if c)
 
+    def provenance(self, method: str = "rules") -> dict:
+        """Return where the row was printed: its line span and first page (and ``source: ocr`` if OCR read it)."""
+        numbers = [line.number for line in self.lines]
+        out: dict = {"method": method, "lines": [min(numbers), max(numbers)] if numbers else [],
+                     "page": self.lines[0].page if self.lines else None}
+        if any(line.origin == "ocr" for line in self.lines):
+            out["source"] = "ocr"
+        return out
+
 
 @dataclass(frozen=True)
 class TableBody:

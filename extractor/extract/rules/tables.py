@@ -115,11 +115,6 @@ def _row(kind: str, code: str | None, name: str, values: dict, row: RawRow, plac
     clean = {k: v for k, v in values.items() if v is not None}
     entry: dict = {"code": code, "name": name, "values": clean} if kind in CODED_KINDS else {
         "name": name, "values": clean}
-    entry["provenance"] = _provenance(row, "identity-placed" if placed and len(clean) > 1 else "rules")
+    entry["provenance"] = row.provenance("identity-placed" if placed and len(clean) > 1 else "rules")
     return entry
 
-
-def _provenance(row: RawRow, method: str) -> dict:
-    lines = [line.number for line in row.lines]
-    return {"method": method, "lines": [min(lines), max(lines)] if lines else [],
-            "page": row.lines[0].page if row.lines else None}
