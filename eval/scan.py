@@ -76,7 +76,8 @@ def image_only_pdf(pages: list[tuple[np.ndarray, float, float]], jpeg_quality: i
             raise RuntimeError("JPEG encoding failed")
         out = target.new_page(width=width, height=height)
         out.insert_image(out.rect, stream=jpeg.tobytes())
-    return target.tobytes(garbage=3, deflate=True)
+    target.set_metadata({"producer": "yusuan eval.scan", "creator": "yusuan eval.scan"})
+    return target.tobytes(garbage=3, deflate=True, no_new_id=True)
 
 
 def scan_pdf(data: bytes, style: ScanStyle, seed: int = 0) -> bytes:

@@ -173,6 +173,15 @@ def test_ruling_lines_of_a_scanned_table_make_its_grid() -> None:
     assert len(grids[0].xs) == 5 and len(grids[0].ys) == len(ROWS) + 2
 
 
+def test_scan_is_seeded_and_image_only() -> None:
+    source = table_pdf()
+    style = ScanStyle(dpi=100, turns=True)
+    assert scan_pdf(source, style, seed=4) == scan_pdf(source, style, seed=4)
+    assert scan_pdf(source, style, seed=4) != scan_pdf(source, style, seed=5)
+    scanned = pymupdf.open(stream=scan_pdf(source, style, seed=4), filetype="pdf")
+    assert scanned.page_count == 1 and not scanned[0].get_text().strip() and scanned[0].get_images()
+
+
 # --- real OCR ---------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
