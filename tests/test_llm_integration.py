@@ -31,10 +31,11 @@ FILING = (
 )
 
 
-def _convert(path: Path, db: Path, url: str, extractor: str) -> str:
+def _convert(path: Path, db: Path, url: str, extractor: str, *extra: str) -> str:
     result = runner.invoke(app, ["convert", str(path), "--db", str(db), "--extractor", extractor,
                                  "--llm-base-url", url, "--llm-model", MODEL_ALIAS, "--llm-repair-attempts", "1",
-                                 "--llm-concurrency", "1", "--llm-max-tokens", "320", "--llm-timeout", "240", "-q"])
+                                 "--llm-concurrency", "1", "--llm-max-tokens", "320", "--llm-timeout", "240", "-q",
+                                 *extra])
     assert result.exit_code in (0, 1), result.output
     return result.output
 
@@ -67,7 +68,7 @@ def test_llm_and_hybrid_modes_run_the_whole_path_against_a_real_server(llm_serve
     con.close()
     assert status in ("ok", "partial") and rules_found >= 1  # the filing's own error is reported
 
-    _convert(path, db, llm_server, "hybrid")
+    _convert(path, db, llm_server, "hybrid", "--force")  # a plain re-run would skip the stored file
     second = [row for row in _ledger(db) if row[0] != first[0][0]]
     assert second and all(row[7] == "cache_hit" and row[5] == 0 for row in second)  # re-run costs nothing
 
