@@ -43,7 +43,7 @@ def convert(
                                "same extractor version); by default a re-run skips them."),
     executor: str = typer.Option("local", "--executor", help="local (a process pool on this machine) or ray "
                                  "(tasks on a Ray cluster, results staged in --staging, then stored; rules "
-                                 "extractor only; needs pip install 'yusuan[ray]')."),
+                                 "extractor only; needs pip install 'yusuan\\[ray]')."),
     ray_address: str | None = typer.Option(None, "--ray-address", envvar="RAY_ADDRESS",
                                            help="Ray cluster to use (default: start a local one)."),
     staging: Path | None = typer.Option(None, "--staging", help="Folder, on storage every Ray node sees, where "
@@ -125,7 +125,7 @@ def _check_batch_options(ocr: str, executor: str, extractor: str) -> None:
                   "its answer cache lives in the DuckDB file; use --executor local)")
         raise typer.Exit(2)
     if executor == "ray" and importlib.util.find_spec("ray") is None:
-        err.print("[red]error:[/] --executor ray needs Ray: pip install 'yusuan[ray]'")
+        err.print("[red]error:[/] --executor ray needs Ray: pip install 'yusuan\\[ray]'")
         raise typer.Exit(2)
 
 
