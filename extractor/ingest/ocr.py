@@ -10,6 +10,7 @@ as for text PDFs places them in cells.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +25,10 @@ from extractor.record.normalize import fold_text
 
 _MIN_SCORE = 0.5  # recognition confidence below which a line is dropped as noise
 _FLIP_SAMPLE = 8  # lines the orientation classifier looks at
+# The detector finds lines on the page scaled to at most this many pixels a side (print at about
+# 110 dpi is plenty to find them); the recogniser reads each line from the full-resolution page.
+DETECT_SIDE = 1280
+_FULL_SIDE = 4000  # pages are never scaled down before recognition below this
 
 
 class OcrUnavailableError(RuntimeError):
@@ -54,7 +59,9 @@ def engine() -> Any:
         from rapidocr import RapidOCR
     except ImportError as exc:  # pragma: no cover - rapidocr is a dependency
         raise OcrUnavailableError(f"OCR engine not installed ({exc}); pip install rapidocr onnxruntime") from exc
-    params: dict[str, Any] = {"Global.log_level": "error", "Global.use_cls": False}
+    params: dict[str, Any] = {"Global.log_level": "error", "Global.use_cls": False,
+                              "Global.max_side_len": _FULL_SIDE,
+                              "Det.limit_type": "max", "Det.limit_side_len": DETECT_SIDE}
     threads = int(os.environ.get("YUSUAN_OCR_THREADS", "0") or 0)
     if threads > 0:  # a pool of N workers gives each its share of the cores
         params["EngineConfig.onnxruntime.intra_op_num_threads"] = threads
@@ -125,27 +132,78 @@ def words_from_result(result: Any, pixels_per_point: float, verticals: list[Box]
 
 def line_words(box: Any, text: str, chars: Any, ppp: float, verticals: Sequence[Box] = ()) -> list[Word]:
     """Cut one recognised line into words at gaps wider than half its height (a whole height between
-    two Chinese characters), i.e. spaces in print, and where a vertical rule (in points) runs between
-    two characters (text of two cells read as one)."""
+    two Chinese characters), i.e. spaces in print, where a vertical rule (in points) runs between
+    two characters (text of two cells read as one), and between amounts printed edge to edge."""
     xs, ys = [float(p[0]) for p in box], [float(p[1]) for p in box]
     top, bottom = min(ys) / ppp, max(ys) / ppp
     middle = (top + bottom) / 2
-    cuts = [(r[0] + r[2]) / 2 * ppp for r in verticals if r[1] <= middle <= r[3]]
-    placed = [(c, min(p[0] for p in b), max(p[0] for p in b)) for c, _s, b in chars or () if str(c).strip()]
+    placed = [g for c, _s, b in chars or () for g in _glyphs(str(c), min(p[0] for p in b), max(p[0] for p in b))]
     if not placed or "".join(c for c, _, _ in placed) != text.replace(" ", ""):
+        whole = _glyphs(text.strip(), min(xs), max(xs))
+        if len(whole) == len(text.strip()):  # no spaces: amounts edge to edge can still be cut apart
+            return [_word(piece, top, bottom, ppp) for piece in _split_amounts(whole)]
         return [Word(min(xs) / ppp, top, max(xs) / ppp, bottom, fold_text(text.strip()))]
+    ruled = rule_cuts(placed, [(r[0] + r[2]) / 2 * ppp for r in verticals if r[1] <= middle <= r[3]])
     gap = 0.5 * (max(ys) - min(ys))
-    words, run = [], [placed[0]]
-    for item in placed[1:]:
-        between = (run[-1][1] + run[-1][2]) / 2, (item[1] + item[2]) / 2
+    runs, run = [], [placed[0]]
+    for i, item in enumerate(placed[1:], start=1):
         wide = gap * (2 if _hanzi(run[-1][0][-1]) and _hanzi(item[0][0]) else 1)
-        if item[1] - run[-1][2] > wide or any(between[0] < x < between[1] for x in cuts):
-            words.append(_word(run, top, bottom, ppp))
+        if item[1] - run[-1][2] > wide or i in ruled:
+            runs.append(run)
             run = [item]
         else:
             run.append(item)
-    words.append(_word(run, top, bottom, ppp))
-    return words
+    runs.append(run)
+    return [_word(piece, top, bottom, ppp) for run in runs for piece in _split_amounts(run)]
+
+
+def rule_cuts(placed: Sequence[tuple[str, float, float]], rules: Sequence[float]) -> set[int]:
+    """Return the character indices a line is cut before, one per rule (x in pixels) inside it.
+
+    Character boxes are estimates that can be a character off, so a rule cuts at the nearest change
+    between figures and words (``91,016,775.35二、``) when there is one within about a character of
+    it, else at the nearest boundary."""
+    if len(placed) < 2:
+        return set()
+    bounds = [(placed[i - 1][2] + placed[i][1]) / 2 for i in range(1, len(placed))]
+    width = (placed[-1][2] - placed[0][1]) / len(placed)
+    first, last = (placed[0][1] + placed[0][2]) / 2, (placed[-1][1] + placed[-1][2]) / 2
+    cuts = set()
+    for x in rules:
+        if not first < x < last:
+            continue
+        changes = [i for i, b in enumerate(bounds)
+                   if abs(b - x) <= 1.5 * width and _figure(placed[i][0]) != _figure(placed[i + 1][0])]
+        best = min(changes or range(len(bounds)), key=lambda i: abs(bounds[i] - x))
+        cuts.add(best + 1)
+    return cuts
+
+
+_AMOUNT = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}"
+_AMOUNTS = re.compile(rf"(?:{_AMOUNT}){{2,}}")
+
+
+def _split_amounts(run: list[tuple[str, float, float]]) -> list[list[tuple[str, float, float]]]:
+    """Cut a run of amounts read edge to edge (``91,016,775.3591,016,775.35``) after each one's cents."""
+    text = "".join(c for c, _, _ in run)
+    if len(text) != len(run) or not _AMOUNTS.fullmatch(text):
+        return [run]
+    pieces, start = [], 0
+    for match in re.finditer(_AMOUNT, text):
+        pieces.append(run[start:match.end()])
+        start = match.end()
+    return pieces
+
+
+def _glyphs(text: str, x0: float, x1: float) -> list[tuple[str, float, float]]:
+    """Spread a box's text over its width, one slot per character (spaces dropped): the recogniser
+    gives one box per run of Latin letters and digits."""
+    step = (x1 - x0) / max(len(text), 1)
+    return [(ch, x0 + i * step, x0 + (i + 1) * step) for i, ch in enumerate(text) if ch.strip()]
+
+
+def _figure(ch: str) -> bool:
+    return ch.isdigit() or ch in ",.，．-%"
 
 
 def table_verticals(rules: Sequence[Box], reach: float = 3.0) -> list[Box]:
@@ -165,7 +223,9 @@ def join_close_words(words: list[Word], verticals: Sequence[Box] = ()) -> list[W
         for word in line[1:]:
             height = max(current.y1 - current.y0, word.y1 - word.y0)
             wide = 0.5 * height * (2 if _hanzi(current.text[-1]) and _hanzi(word.text[0]) else 1)
-            ruled = any(current.x1 - 1 <= (r[0] + r[2]) / 2 <= word.x0 + 1 and r[1] <= word.cy <= r[3]
+            # character boxes are estimates: a rule within half a character of the gap parts them
+            slack = 0.5 * height
+            ruled = any(current.x1 - slack <= (r[0] + r[2]) / 2 <= word.x0 + slack and r[1] <= word.cy <= r[3]
                         for r in verticals)
             if word.x0 - current.x1 <= wide and not ruled:
                 current = Word(current.x0, min(current.y0, word.y0), word.x1, max(current.y1, word.y1),
@@ -186,5 +246,5 @@ def _word(run: list[tuple[str, float, float]], top: float, bottom: float, ppp: f
     return Word(run[0][1] / ppp, top, run[-1][2] / ppp, bottom, fold_text("".join(c for c, _, _ in run)))
 
 
-__all__ = ["OcrPage", "OcrUnavailableError", "engine", "join_close_words", "line_words", "ocr_image", "table_verticals",
-           "words_from_result"]
+__all__ = ["OcrPage", "OcrUnavailableError", "engine", "join_close_words", "line_words", "ocr_image", "rule_cuts",
+           "table_verticals", "words_from_result"]

@@ -19,6 +19,7 @@ Box = tuple[float, float, float, float]
 _PROFILE_SIDE = 1000  # pixels: the long side of the reduced image the profile is measured on
 _MAX_SKEW = 4.0  # degrees searched either way
 _INK = 160  # grey level below which a pixel is ink (on a white page)
+_RULE_INK = 200  # grey level below which a pixel can be part of a ruling line
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,14 @@ def ink(gray: np.ndarray) -> np.ndarray:
     """Return the ink mask (uint8 0/255): Otsu's threshold, capped so a blank page stays blank."""
     threshold, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     return ((gray < min(threshold, _INK)) * 255).astype(np.uint8)
+
+
+def rule_ink(gray: np.ndarray) -> np.ndarray:
+    """Return the mask rules are looked for in: anything clearly darker than the paper. A hairline
+    scanned across two pixel rows is only mid-grey in each, lighter than text ink; a long run of it
+    is a rule all the same, and print is too short to survive the opening that keeps rules."""
+    paper = float(np.median(gray))
+    return ((gray < min(_RULE_INK, paper - 40)) * 255).astype(np.uint8)
 
 
 def profile_sharpness(mask: np.ndarray) -> float:
@@ -100,7 +109,7 @@ def ruling_rects(gray: np.ndarray, pixels_per_point: float) -> list[Box]:
     A rule is a run of ink at least about two characters long (horizontal) or one table row tall
     (vertical) and thinner than a stroke of text; gaps left by a noisy scan are closed first.
     """
-    mask = ink(gray)
+    mask = rule_ink(gray)
     rects: list[Box] = []
     long_h = max(int(24 * pixels_per_point), 8)  # ~24 pt: a narrow column is wider
     long_v = max(int(12 * pixels_per_point), 8)  # ~12 pt: a table row is taller
@@ -128,5 +137,5 @@ def _thin_rect(x: int, y: int, w: int, h: int, horizontal: bool, ppp: float) -> 
     return (cx - 0.25, y / ppp, cx + 0.25, (y + h) / ppp)
 
 
-__all__ = ["Straightened", "find_skew", "ink", "profile_sharpness", "rotate", "ruling_rects", "straighten",
+__all__ = ["Straightened", "find_skew", "ink", "profile_sharpness", "rotate", "rule_ink", "ruling_rects", "straighten",
            "to_gray"]

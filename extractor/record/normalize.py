@@ -25,8 +25,10 @@ RADICAL_LOOKALIKES: dict[str, str] = {
 _RADICAL_TABLE = str.maketrans(RADICAL_LOOKALIKES)
 
 _ENUMERATOR = re.compile(
-    # (一) 一、 1. and an enumerator whose numeral a scan lost or misread as a dash ("、", "-、")
-    r"^(?:[（(][一二三四五六七八九十百\d]+[)）]|[一二三四五六七八九十百]+[、.．]|\d+[、.．](?!\d)|[-—－]?、)"
+    # (一) 一、 1. and an enumerator whose numeral a scan lost or misread as a dash ("、", "-、") or
+    # that a scan put a stray mark before ("5二、")
+    r"^(?:[（(][一二三四五六七八九十百\d]+[)）]|[\dA-Za-z|'\"·.-]?[一二三四五六七八九十百]+[、.．]|\d+[、.．](?!\d)"
+    r"|[-—－]?、)"
 )
 _QIZHONG = re.compile(r"^其中[:：]?")
 _SPACE = re.compile(r"\s+")
