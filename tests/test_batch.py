@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from extractor import EXTRACTOR_VERSION
 from extractor.batch import hash_filing, plan_batch, store_results
 from extractor.batch.plan import Task
-from extractor.batch.pool import run_pool, run_serial
+from extractor.batch.pool import ocr_threads, run_pool, run_serial
 from extractor.cli import app
 from extractor.pipeline import Filing, collect_filings
 from extractor.store import finish_run, open_store, start_run, stored_documents
@@ -180,3 +180,8 @@ def test_a_rerun_skips_what_is_stored_and_retries_failures(tmp_path: Path, bad_f
 def _run_ids(db: Path) -> dict[str, str]:
     with duckdb.connect(str(db), read_only=True) as con:
         return {Path(p).name: r for p, r in con.execute("select source_path, run_id from documents").fetchall()}
+
+
+def test_pool_workers_share_the_cores_for_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 8)
+    assert [ocr_threads(n) for n in (1, 2, 3, 8, 16)] == [8, 4, 2, 1, 1]

@@ -13,10 +13,12 @@ import pytest
 from eval.scan import ScanStyle, image_only_pdf, page_images, scan_page, scan_pdf
 from extractor.extract.ocr_numbers import Repair, confirm_repairs, propose_repairs, repair_amount
 from extractor.ingest import read_filing
-from extractor.ingest.geometry import find_grids, rules_from_rects
+from extractor.ingest.geometry import Word, find_grids, rules_from_rects
+from extractor.ingest.ocr import join_close_words, line_words, rule_cuts
 from extractor.ingest.raster import find_skew, ink, rotate, ruling_rects, straighten
 from extractor.ingest.text import IngestError, Line, TextDocument
 from extractor.ingest.textlayer import judge_text_layer
+from extractor.record.normalize import normalize_name
 
 FONT = pymupdf.Font("china-s")
 TITLE = "2025年部门财务收支预算总表"
@@ -138,6 +140,64 @@ def test_repairs_only_on_ocr_lines_and_kept_only_when_identities_confirm() -> No
     row = rejected["tables"][0]["rows"][0]
     assert "basic" not in row["values"]
     assert row["provenance"]["ocr_repairs"][0]["confirmed"] is False
+
+
+# --- recognised lines → words (pure, on the recogniser's output shape) ----------------------------
+
+def _chars(items: list[tuple[str, float, float]], top: float = 0.0, bottom: float = 40.0) -> tuple:
+    """Per-character results as the recogniser gives them: (text, score, four corner points)."""
+    return tuple((c, 0.99, [[x0, top], [x1, top], [x1, bottom], [x0, bottom]]) for c, x0, x1 in items)
+
+
+def _box(x0: float, x1: float, top: float = 0.0, bottom: float = 40.0) -> list[list[float]]:
+    return [[x0, top], [x1, top], [x1, bottom], [x0, bottom]]
+
+
+def test_a_rule_cuts_at_the_change_from_figure_to_word_next_to_it() -> None:
+    # The character boxes put the rule between "3" and "5", but "5" is the amount's last digit.
+    text = "775.35二、支出"
+    items = [(c, 20.0 * i, 20.0 * i + 18) for i, c in enumerate(text)]
+    rule_x = 20.0 * 5 + 12  # inside the "5" of the estimate, closer to the "3"/"5" boundary
+    words = line_words(_box(0, 20.0 * len(text)), text, _chars(items), 1.0, [(rule_x - 0.5, -5, rule_x + 0.5, 50)])
+    assert [w.text for w in words] == ["775.35", "二、支出"]
+    assert rule_cuts(items, [rule_x]) == {6}
+
+
+def test_a_rule_between_two_words_cuts_at_the_nearest_boundary() -> None:
+    items = [(c, 20.0 * i, 20.0 * i + 18) for i, c in enumerate("支出合计金额")]
+    assert rule_cuts(items, [79.0]) == {4}
+    assert rule_cuts(items, [500.0, -3.0]) == set()  # rules outside the line cut nothing
+
+
+@pytest.mark.parametrize(("text", "pieces"), [
+    ("91,016,775.3591,016,775.35", ["91,016,775.35", "91,016,775.35"]),
+    ("1,202.95380.73", ["1,202.95", "380.73"]),
+    ("1,202.95", ["1,202.95"]),
+    ("2024年1.50", ["2024年1.50"]),
+])
+def test_amounts_read_edge_to_edge_are_cut_apart(text: str, pieces: list[str]) -> None:
+    # One box for the whole run, as the recogniser gives Latin and digits.
+    words = line_words(_box(100, 100 + 10.0 * len(text)), text, _chars([(text, 100, 100 + 10.0 * len(text))]), 1.0)
+    assert [w.text for w in words] == pieces
+    assert words[0].x0 == 100 and words[-1].x1 == pytest.approx(100 + 10.0 * len(text))
+
+
+def test_words_are_not_joined_across_a_rule_just_inside_one_of_them() -> None:
+    left = Word(0, 0, 60, 12, "18,330.37")
+    right = Word(62, 0, 120, 12, "合计")
+    assert [w.text for w in join_close_words([left, right])] == ["18,330.37合计"]
+    rule = (58.5, -2.0, 59.5, 14.0)  # the estimate put the last digit a little past the rule
+    assert [w.text for w in join_close_words([left, right], [rule])] == ["18,330.37", "合计"]
+
+
+def test_a_hairline_scanned_mid_grey_is_still_a_rule() -> None:
+    gray = np.full((400, 600), 250, np.uint8)
+    gray[100, 50:550] = 150  # a 1-pixel line split over two pixel rows reads mid-grey in each
+    gray[101, 50:550] = 150
+    gray[300, 50:550] = 20
+    assert len([r for r in ruling_rects(gray, 2.0) if r[2] - r[0] > 100]) == 2
+    assert ruling_rects(np.full((400, 600), 185, np.uint8), 2.0) == []  # grey paper is not a rule
+
 
 
 # --- straightening and ruling lines (pure, on rendered pixels) ------------------------------------
@@ -267,3 +327,15 @@ def test_rows_read_by_ocr_say_so_in_their_provenance() -> None:
     assert RawRow(1, [], [ocr_line, text_line]).provenance() == {"method": "rules", "lines": [7, 8], "page": 2,
                                                                   "source": "ocr"}
     assert "source" not in RawRow(1, [], [text_line]).provenance()
+
+
+@pytest.mark.parametrize(("name", "normalized"), [
+    ("一、一般公共服务支出", "一般公共服务支出"),
+    ("、一般公共服务支出", "一般公共服务支出"),  # the scan lost the thin stroke of 一
+    ("5二、社会保障和就业支出", "社会保障和就业支出"),  # a mark before the enumerator read as a digit
+    ("(三)公务接待费", "公务接待费"),
+    ("1.5万元以上", "1.5万元以上"),
+    ("二十一世纪", "二十一世纪"),
+])
+def test_row_names_lose_enumerators_a_scan_damaged(name: str, normalized: str) -> None:
+    assert normalize_name(name) == normalized

@@ -51,7 +51,8 @@ def _pool_generation(
 ) -> Generator[tuple[Task, ConversionResult], None, list[Task]]:
     """Run tasks from ``queue`` on one pool until it is empty or the pool breaks; return the tasks that
     were in flight when it broke (any of them may be the one that killed its worker)."""
-    pool = ProcessPoolExecutor(workers, mp_context=_CONTEXT, initializer=init_worker, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(workers, mp_context=_CONTEXT, initializer=init_worker,
+                               initargs=(os.getpid(), ocr_threads(workers)))
     in_flight: dict[Future[ConversionResult], Task] = {}
     suspects: list[Task] = []
     try:
@@ -86,7 +87,8 @@ def _pool_generation(
 
 def _isolated(task: Task, ocr: str, work: Work) -> ConversionResult:
     """Run one task alone in a fresh process; if that process dies too, the document is the cause."""
-    with ProcessPoolExecutor(1, mp_context=_CONTEXT, initializer=init_worker, initargs=(os.getpid(),)) as pool:
+    with ProcessPoolExecutor(1, mp_context=_CONTEXT, initializer=init_worker,
+                             initargs=(os.getpid(), ocr_threads(1))) as pool:
         try:
             return pool.submit(work, task, ocr).result()
         except BrokenProcessPool:
@@ -94,6 +96,12 @@ def _isolated(task: Task, ocr: str, work: Work) -> ConversionResult:
                                        "e.g. for memory)")
         except Exception as exc:  # noqa: BLE001
             return failed_result(task, f"worker error: {exc!r}")
+
+
+def ocr_threads(workers: int) -> int:
+    """Threads each worker's OCR engine may use: its share of the cores (OCR is the one heavy step;
+    N workers each using every core would only fight over them)."""
+    return max(1, (os.cpu_count() or 1) // max(workers, 1))
 
 
 def failed_result(task: Task, reason: str) -> ConversionResult:

@@ -24,12 +24,15 @@ def convert_task(task: Task, ocr: str) -> ConversionResult:
     return convert_filing(task.filing, RULES, ocr)
 
 
-def init_worker(parent_pid: int) -> None:
-    """Prepare a pool worker: leave Ctrl-C to the parent, and exit when the parent is gone.
+def init_worker(parent_pid: int, ocr_threads: int = 0) -> None:
+    """Prepare a pool worker: leave Ctrl-C to the parent, exit when the parent is gone, and give the
+    OCR engine its share of the cores (unless ``YUSUAN_OCR_THREADS`` is set already).
 
     A parent killed with SIGKILL cannot stop its pool; without this watch its workers would live on.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if ocr_threads > 0:
+        os.environ.setdefault("YUSUAN_OCR_THREADS", str(ocr_threads))
     threading.Thread(target=_exit_when_orphaned, args=(parent_pid,), daemon=True, name="parent-watch").start()
 
 
