@@ -169,6 +169,13 @@ def test_a_rule_between_two_words_cuts_at_the_nearest_boundary() -> None:
     assert rule_cuts(items, [500.0, -3.0]) == set()  # rules outside the line cut nothing
 
 
+def test_a_rule_through_the_last_character_is_the_cells_border() -> None:
+    # One box for "376.88" reaching over the cell's right rule: spread evenly, the last "8" straddles it.
+    words = line_words(_box(571.7, 607.0), "376.88", _chars([("376.88", 571.7, 607.0)]), 1.0,
+                       [(603.0, 0.0, 604.0, 50.0)])
+    assert [w.text for w in words] == ["376.88"]
+
+
 @pytest.mark.parametrize(("text", "pieces"), [
     ("91,016,775.3591,016,775.35", ["91,016,775.35", "91,016,775.35"]),
     ("1,202.95380.73", ["1,202.95", "380.73"]),

@@ -113,7 +113,7 @@ def _upside_down(gray: np.ndarray, result: Any) -> bool:
     return votes > 0
 
 
-def words_from_result(result: Any, pixels_per_point: float, verticals: list[Box] = ()) -> tuple[list[Word], float]:
+def words_from_result(result: Any, pixels_per_point: float, verticals: Sequence[Box] = ()) -> tuple[list[Word], float]:
     """Return the recognised lines as words in points (cut where characters sit apart or a vertical
     rule runs between them) and the mean confidence of the lines kept."""
     texts = getattr(result, "txts", None) or ()
@@ -162,15 +162,15 @@ def rule_cuts(placed: Sequence[tuple[str, float, float]], rules: Sequence[float]
 
     Character boxes are estimates that can be a character off, so a rule cuts at the nearest change
     between figures and words (``91,016,775.35二、``) when there is one within about a character of
-    it, else at the nearest boundary."""
+    it, else at the nearest boundary. A rule through the first or last character is the border the
+    line's box reached over, not a cut."""
     if len(placed) < 2:
         return set()
     bounds = [(placed[i - 1][2] + placed[i][1]) / 2 for i in range(1, len(placed))]
     width = (placed[-1][2] - placed[0][1]) / len(placed)
-    first, last = (placed[0][1] + placed[0][2]) / 2, (placed[-1][1] + placed[-1][2]) / 2
     cuts = set()
     for x in rules:
-        if not first < x < last:
+        if not placed[0][2] < x < placed[-1][1]:  # a rule through an end character is the cell's border
             continue
         changes = [i for i, b in enumerate(bounds)
                    if abs(b - x) <= 1.5 * width and _figure(placed[i][0]) != _figure(placed[i + 1][0])]
