@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import cv2
 import numpy as np
 
 from extractor.ingest.geometry import Word, visual_lines
@@ -28,6 +29,7 @@ _FLIP_SAMPLE = 8  # lines the orientation classifier looks at
 # The detector finds lines on the page scaled to at most this many pixels a side (print at about
 # 110 dpi is plenty to find them); the recogniser reads each line from the full-resolution page.
 DETECT_SIDE = 1280
+_CHECK_SIDE = 800  # the page scaled to this for asking the detector which way its lines run
 _FULL_SIDE = 4000  # pages are never scaled down before recognition below this
 
 
@@ -70,7 +72,10 @@ def engine() -> Any:
 
 def ocr_image(image: np.ndarray, pixels_per_point: float) -> OcrPage:
     """Straighten a page image (pixels at ``pixels_per_point``), recognise it and return words and rules."""
-    upright = straighten(to_gray(image))
+    gray = to_gray(image)
+    upright = straighten(gray)
+    if not upright.certain and lines_run_down(upright.image):
+        upright = straighten(gray, 1 - upright.quarter_turns)
     gray, turns = upright.image, upright.quarter_turns
     result = _recognise(gray)
     if _upside_down(gray, result):
@@ -90,6 +95,21 @@ def _recognise(gray: np.ndarray) -> Any:
     # Every flag is passed on every call: the engine keeps the last call's flags as its defaults.
     with _lock:  # one page at a time per process: the engine uses every core already
         return engine()(rgb, use_det=True, use_cls=False, use_rec=True, return_word_box=True)
+
+
+def lines_run_down(gray: np.ndarray) -> bool:
+    """Ask the text detector, on a small copy of the page, whether its lines are taller than wide."""
+    scale = _CHECK_SIDE / max(gray.shape)
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+    with _lock:
+        found = engine()(np.ascontiguousarray(np.stack([small] * 3, axis=-1)), use_det=True, use_cls=False,
+                         use_rec=False, return_word_box=False)
+    boxes = getattr(found, "boxes", None)
+    if boxes is None or not len(boxes):
+        return False
+    widths = boxes[:, :, 0].max(axis=1) - boxes[:, :, 0].min(axis=1)
+    heights = boxes[:, :, 1].max(axis=1) - boxes[:, :, 1].min(axis=1)
+    return float(np.log(np.maximum(widths, 1.0) / np.maximum(heights, 1.0)).sum()) < 0
 
 
 def _upside_down(gray: np.ndarray, result: Any) -> bool:
@@ -131,8 +151,8 @@ def words_from_result(result: Any, pixels_per_point: float, verticals: Sequence[
 
 
 def line_words(box: Any, text: str, chars: Any, ppp: float, verticals: Sequence[Box] = ()) -> list[Word]:
-    """Cut one recognised line into words at gaps wider than half its height (a whole height between
-    two Chinese characters), i.e. spaces in print, where a vertical rule (in points) runs between
+    """Cut one recognised line into words where the recogniser read a space, at gaps wider than half
+    its height (a whole height between two Chinese characters), where a vertical rule (in points) runs between
     two characters (text of two cells read as one), and between amounts printed edge to edge."""
     xs, ys = [float(p[0]) for p in box], [float(p[1]) for p in box]
     top, bottom = min(ys) / ppp, max(ys) / ppp
@@ -144,11 +164,12 @@ def line_words(box: Any, text: str, chars: Any, ppp: float, verticals: Sequence[
             return [_word(piece, top, bottom, ppp) for piece in _split_amounts(whole)]
         return [Word(min(xs) / ppp, top, max(xs) / ppp, bottom, fold_text(text.strip()))]
     ruled = rule_cuts(placed, [(r[0] + r[2]) / 2 * ppp for r in verticals if r[1] <= middle <= r[3]])
+    spaced = _after_spaces(text.strip())
     gap = 0.5 * (max(ys) - min(ys))
     runs, run = [], [placed[0]]
     for i, item in enumerate(placed[1:], start=1):
         wide = gap * (2 if _hanzi(run[-1][0][-1]) and _hanzi(item[0][0]) else 1)
-        if item[1] - run[-1][2] > wide or i in ruled:
+        if item[1] - run[-1][2] > wide or i in ruled or i in spaced:
             runs.append(run)
             run = [item]
         else:
@@ -193,6 +214,20 @@ def _split_amounts(run: list[tuple[str, float, float]]) -> list[list[tuple[str, 
         pieces.append(run[start:match.end()])
         start = match.end()
     return pieces
+
+
+def _after_spaces(text: str) -> set[int]:
+    """Indices (among the non-space characters) of the characters the recogniser read a space before:
+    it saw the gap, as a text layer would have split its words there."""
+    out, count, pending = set(), 0, False
+    for ch in text:
+        if ch.strip():
+            if pending:
+                out.add(count)
+            count, pending = count + 1, False
+        else:
+            pending = True
+    return out
 
 
 def _glyphs(text: str, x0: float, x1: float) -> list[tuple[str, float, float]]:
@@ -246,5 +281,5 @@ def _word(run: list[tuple[str, float, float]], top: float, bottom: float, ppp: f
     return Word(run[0][1] / ppp, top, run[-1][2] / ppp, bottom, fold_text("".join(c for c, _, _ in run)))
 
 
-__all__ = ["OcrPage", "OcrUnavailableError", "engine", "join_close_words", "line_words", "ocr_image", "rule_cuts",
-           "table_verticals", "words_from_result"]
+__all__ = ["OcrPage", "OcrUnavailableError", "engine", "join_close_words", "line_words", "lines_run_down", "ocr_image",
+           "rule_cuts", "table_verticals", "words_from_result"]

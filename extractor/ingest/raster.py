@@ -20,6 +20,8 @@ _PROFILE_SIDE = 1000  # pixels: the long side of the reduced image the profile i
 _MAX_SKEW = 4.0  # degrees searched either way
 _INK = 160  # grey level below which a pixel is ink (on a white page)
 _RULE_INK = 200  # grey level below which a pixel can be part of a ruling line
+_TURN_RATIO = 1.5  # turn a quarter when the lines band this much more sharply down the page
+_UNSURE = (0.6, 3.0)  # between these ratios the banding does not settle the turn
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class Straightened:
     image: np.ndarray
     quarter_turns: int
     skew: float  # degrees the scan was rotated counter-clockwise (undone in ``image``)
+    certain: bool = True  # False when rows and columns band almost alike (narrow, ruled tables)
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:
@@ -89,18 +92,24 @@ def find_skew(mask: np.ndarray) -> tuple[float, float]:
     return _best_angle(mask, np.arange(coarse - 0.5, coarse + 0.5 + 1e-9, 0.05))
 
 
-def straighten(gray: np.ndarray) -> Straightened:
+def straighten(gray: np.ndarray, quarter_turns: int | None = None) -> Straightened:
     """Turn a page image so its text lines run along pixel rows: a quarter turn if the lines run
-    down the page, then the small skew angle. Upside-down is not decided here."""
+    down the page (or as ``quarter_turns`` says), then the small skew angle. Upside-down is not
+    decided here. The turn is ``certain`` unless the two directions band alike; a page of narrow
+    ruled columns can band more sharply down than across, and the caller should then ask OCR."""
     mask = _reduced_mask(gray)
     if not mask.any():
         return Straightened(gray, 0, 0.0)
     upright_angle, upright = find_skew(mask)
     turned_angle, turned = find_skew(np.ascontiguousarray(np.rot90(mask)))
-    quarter_turns, angle = (1, turned_angle) if turned > 1.5 * upright else (0, upright_angle)
+    ratio = turned / max(upright, 1e-9)
+    if quarter_turns is None:
+        quarter_turns = 1 if ratio > _TURN_RATIO else 0
+    angle = turned_angle if quarter_turns else upright_angle
     image = np.ascontiguousarray(np.rot90(gray)) if quarter_turns else gray
     # The profile is searched on the reduced image; undo the angle found (0.05° steps).
-    return Straightened(rotate(image, angle) if abs(angle) >= 0.05 else image, quarter_turns, -angle)
+    return Straightened(rotate(image, angle) if abs(angle) >= 0.05 else image, quarter_turns, -angle,
+                        not _UNSURE[0] < ratio < _UNSURE[1])
 
 
 def ruling_rects(gray: np.ndarray, pixels_per_point: float) -> list[Box]:
