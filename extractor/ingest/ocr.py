@@ -29,6 +29,7 @@ _FLIP_SAMPLE = 8  # lines the orientation classifier looks at
 # The detector finds lines on the page scaled to at most this many pixels a side (print at about
 # 110 dpi is plenty to find them); the recogniser reads each line from the full-resolution page.
 DETECT_SIDE = 1280
+_BOX_TO_FONT = 0.85  # a detector's line box is about this much taller than the text layer's word box
 _CHECK_SIDE = 800  # the page scaled to this for asking the detector which way its lines run
 _FULL_SIDE = 4000  # pages are never scaled down before recognition below this
 
@@ -155,8 +156,10 @@ def line_words(box: Any, text: str, chars: Any, ppp: float, verticals: Sequence[
     its height (a whole height between two Chinese characters), where a vertical rule (in points) runs between
     two characters (text of two cells read as one), and between amounts printed edge to edge."""
     xs, ys = [float(p[0]) for p in box], [float(p[1]) for p in box]
-    top, bottom = min(ys) / ppp, max(ys) / ppp
-    middle = (top + bottom) / 2
+    # The detector's box is its text region grown by a margin; a text layer's word box is about the
+    # font's size: take the box's middle part so OCR'd and printed words measure alike.
+    middle, half = (min(ys) + max(ys)) / 2 / ppp, (max(ys) - min(ys)) / 2 / ppp * _BOX_TO_FONT
+    top, bottom = middle - half, middle + half
     placed = [g for c, _s, b in chars or () for g in _glyphs(str(c), min(p[0] for p in b), max(p[0] for p in b))]
     if not placed or "".join(c for c, _, _ in placed) != text.replace(" ", ""):
         whole = _glyphs(text.strip(), min(xs), max(xs))
