@@ -5,19 +5,24 @@
 1. Scans the first --pages pages of the Shanghai dev PDF (eval/scan.py, seeded) and reads each by
    OCR, printing the mean and worst seconds per page and where the time goes (straightening,
    recognition with the orientation check, ruling lines).
-2. Reads every dev PDF under shared/pdfs with ``--ocr auto`` and prints the share of its pages that
+2. Reads the same pages on a pool of 1 and 2 processes, each engine given its share of the cores
+   as ``yusuan convert --workers N`` gives it, and prints the wall-clock seconds per page.
+3. Reads every dev PDF under shared/pdfs with ``--ocr auto`` and prints the share of its pages that
    needed OCR (0 on clean text PDFs) and why.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import statistics
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pymupdf
 from rich.console import Console
 from rich.table import Table
@@ -60,6 +65,35 @@ def ocr_speed(pdf: Path, pages: int, dpi: int, console: Console) -> None:
     console.print(table)
 
 
+def _init(threads: int) -> None:
+    os.environ["YUSUAN_OCR_THREADS"] = str(threads)
+
+
+def _read(gray: np.ndarray) -> int:
+    return len(ocr_image(gray, OCR_DPI / 72).words)
+
+
+def ocr_throughput(pdf: Path, pages: int, dpi: int, console: Console) -> None:
+    """Wall-clock seconds per page when a pool of workers reads the scanned pages."""
+    source = pymupdf.open(pdf)
+    source.select(range(min(pages, source.page_count)))
+    images = [gray for gray, _, _ in page_images(scan_pdf(source.tobytes(), ScanStyle(dpi=dpi), seed=1), OCR_DPI)]
+    table = Table(title=f"OCR throughput: {len(images)} scanned pages on a process pool, {os.cpu_count()} cores")
+    for column in ("workers", "threads each", "wall s/page", "pages/min"):
+        table.add_column(column, justify="right")
+    cores = os.cpu_count() or 1
+    for workers in (1, 2):
+        threads = max(1, cores // workers)
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_init,
+                                 initargs=(threads,)) as pool:
+            list(pool.map(_read, images[:workers]))  # load the models in every worker first
+            start = time.perf_counter()
+            list(pool.map(_read, images))
+            per_page = (time.perf_counter() - start) / len(images)
+        table.add_row(str(workers), str(threads), f"{per_page:.2f}", f"{60 / per_page:.0f}")
+    console.print(table)
+
+
 def ocr_share(pdfs: list[Path], console: Console) -> None:
     """Print, per PDF, the pages ``--ocr auto`` reads by OCR and the reasons."""
     table = Table(title="pages needing OCR with --ocr auto")
@@ -83,6 +117,7 @@ def main() -> int:
     args = parser.parse_args()
     console = Console(width=160)
     ocr_speed(args.shared / SHANGHAI, args.pages, args.dpi, console)
+    ocr_throughput(args.shared / SHANGHAI, args.pages, args.dpi, console)
     ocr_share(sorted((args.shared / "pdfs").rglob("*.pdf")), console)
     return 0
 
