@@ -14,7 +14,7 @@ from eval.scan import ScanStyle, image_only_pdf, page_images, scan_page, scan_pd
 from extractor.extract.ocr_numbers import Repair, confirm_repairs, propose_repairs, repair_amount
 from extractor.ingest import read_filing
 from extractor.ingest.geometry import Word, find_grids, rules_from_rects
-from extractor.ingest.ocr import join_close_words, line_words, ocr_image, rule_cuts
+from extractor.ingest.ocr import join_close_words, line_words, ocr_image, rule_cuts, within_rules
 from extractor.ingest.raster import find_skew, ink, rotate, ruling_rects, straighten
 from extractor.ingest.text import IngestError, Line, TextDocument
 from extractor.ingest.textlayer import judge_text_layer
@@ -370,3 +370,10 @@ def test_the_detector_settles_a_turn_the_banding_gets_wrong(narrow_table_page: n
     assert read.quarter_turns == (4 - turns) % 4  # turned back counter-clockwise
     assert any("合计" in w.text for w in read.words)
     assert sum(w.x1 - w.x0 > w.y1 - w.y0 for w in read.words) > 0.8 * len(read.words)
+
+
+def test_a_word_overhanging_its_cell_rule_is_pulled_back_inside() -> None:
+    word = Word(490.3, 380.0, 517.3, 394.0, "32.16")  # the box reaches 2.7 pt over the rule at 514.6
+    assert (within_rules(word, [514.6]).x0, within_rules(word, [514.6]).x1) == (490.3, 514.1)
+    assert within_rules(Word(512.0, 0, 540.0, 10, "合计金额"), [514.6]).x0 == 515.1  # its start, likewise
+    assert within_rules(word, [500.0]) == word  # a rule well inside is a cut, not an overhang

@@ -166,7 +166,8 @@ def line_words(box: Any, text: str, chars: Any, ppp: float, verticals: Sequence[
         if len(whole) == len(text.strip()):  # no spaces: amounts edge to edge can still be cut apart
             return [_word(piece, top, bottom, ppp) for piece in _split_amounts(whole)]
         return [Word(min(xs) / ppp, top, max(xs) / ppp, bottom, fold_text(text.strip()))]
-    ruled = rule_cuts(placed, [(r[0] + r[2]) / 2 * ppp for r in verticals if r[1] <= middle <= r[3]])
+    rules = [(r[0] + r[2]) / 2 for r in verticals if r[1] <= middle <= r[3]]
+    ruled = rule_cuts(placed, [x * ppp for x in rules])
     spaced = _after_spaces(text.strip())
     gap = 0.5 * (max(ys) - min(ys))
     runs, run = [], [placed[0]]
@@ -178,7 +179,21 @@ def line_words(box: Any, text: str, chars: Any, ppp: float, verticals: Sequence[
         else:
             run.append(item)
     runs.append(run)
-    return [_word(piece, top, bottom, ppp) for run in runs for piece in _split_amounts(run)]
+    return [within_rules(_word(piece, top, bottom, ppp), rules) for run in runs for piece in _split_amounts(run)]
+
+
+def within_rules(word: Word, rules: Sequence[float]) -> Word:
+    """Pull a word's ends back inside the cell rules (x in points) they overhang by less than a
+    character: the detector's box reaches over the cell border, and the grid would otherwise split
+    the word there as a text layer's word written across a rule."""
+    reach = 0.75 * (word.x1 - word.x0) / max(len(word.text), 1)
+    x0, x1 = word.x0, word.x1
+    for x in rules:
+        if x0 < x < x1 and x1 - x < reach:
+            x1 = x - 0.5
+        elif x0 < x < x1 and x - x0 < reach:
+            x0 = x + 0.5
+    return word if (x0, x1) == (word.x0, word.x1) else Word(x0, word.y0, x1, word.y1, word.text)
 
 
 def rule_cuts(placed: Sequence[tuple[str, float, float]], rules: Sequence[float]) -> set[int]:
@@ -285,4 +300,5 @@ def _word(run: list[tuple[str, float, float]], top: float, bottom: float, ppp: f
 
 
 __all__ = ["OcrPage", "OcrUnavailableError", "engine", "join_close_words", "line_words", "lines_run_down", "ocr_image",
-           "rule_cuts", "table_verticals", "words_from_result"]
+           "rule_cuts", "table_verticals", "within_rules",
+           "words_from_result"]
