@@ -4,6 +4,7 @@ runs on scanned, turned and garbled pages built here with PyMuPDF."""
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import numpy as np
@@ -377,3 +378,26 @@ def test_a_word_overhanging_its_cell_rule_is_pulled_back_inside() -> None:
     assert (within_rules(word, [514.6]).x0, within_rules(word, [514.6]).x1) == (490.3, 514.1)
     assert within_rules(Word(512.0, 0, 540.0, 10, "合计金额"), [514.6]).x0 == 515.1  # its start, likewise
     assert within_rules(word, [500.0]) == word  # a rule well inside is a cut, not an overhang
+
+
+def test_a_scanned_filing_converts_and_the_summary_counts_its_ocrd_pages(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from eval.render import render_record
+    from extractor.batch.runner import outcome_of
+    from extractor.cli import app
+    from extractor.pipeline import Filing, collect_filings, convert_filing
+
+    sample = convert_filing(next(iter(collect_filings([Path(__file__).resolve().parents[1] / "examples"])))).record
+    drawn = pymupdf.open(stream=render_record(sample, layout="grid"), filetype="pdf")
+    drawn.select([1])  # one page of the sample filing, its agency in the page header
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    (scans / "scanned.pdf").write_bytes(scan_pdf(drawn.tobytes(), ScanStyle(dpi=200), seed=4))
+    result = convert_filing(Filing("scanned", scans / "scanned.pdf", (scans / "scanned.pdf",)))
+    assert result.status != "failed" and outcome_of(result).ocr_pages == 1
+    out = CliRunner().invoke(app, ["convert", str(scans), "--db", str(tmp_path / "s.duckdb"), "--workers", "1"])
+    assert out.exit_code == 0, out.output
+    assert "OCR'd" in out.output
+    # converted 1, partial 0, skipped 0, failed 0, pages 1, OCR'd 1
+    assert re.search(r"│\s+1\s+│\s+0\s+│\s+0\s+│\s+0\s+│\s+1\s+│\s+1\s+│", out.output), out.output

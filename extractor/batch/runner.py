@@ -34,6 +34,7 @@ class Outcome:
     rows: int = 0
     cards: int = 0
     llm: LLMUsage | None = None
+    ocr_pages: int = 0  # pages read by OCR
 
 
 def outcome_of(result: ConversionResult) -> Outcome:
@@ -44,7 +45,7 @@ def outcome_of(result: ConversionResult) -> Outcome:
     return Outcome(result.source_name, result.status, result.error, result.pages, errors,
                    len(result.findings) - errors, result.seconds, len(tables),
                    sum(len(t.get("rows") or []) for t in tables), len(record.get("performance_cards") or []),
-                   result.llm)
+                   result.llm, result.ocr_pages)
 
 
 def stored_document(result: ConversionResult, document_id: str, run_id: str | None) -> StoredDocument:

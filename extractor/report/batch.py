@@ -63,27 +63,30 @@ def totals_table(outcomes: Sequence[Outcome], skipped: Sequence[Skip], seconds: 
                  title: str | None = None) -> Table:
     """Return the one-row table of batch totals."""
     table = Table(title=title)
-    columns = ("converted", "partial", "skipped", "failed", "pages", "errors", "warnings", "seconds", "files/s",
-               "pages/s")
+    columns = ("converted", "partial", "skipped", "failed", "pages", "OCR'd", "errors", "warnings", "seconds",
+               "files/s", "pages/s")
     for column in columns:
         table.add_column(column, justify="right")
     count = {s: sum(o.status == s for o in outcomes) for s in ("ok", "partial", "failed")}
     pages = sum(o.pages for o in outcomes)
     rate = (lambda n: f"{n / seconds:.1f}") if seconds > 0 else (lambda n: "–")
     table.add_row(str(count["ok"] + count["partial"]), str(count["partial"]), str(len(skipped)),
-                  str(count["failed"]), str(pages), str(sum(o.errors for o in outcomes)),
+                  str(count["failed"]), str(pages), str(sum(o.ocr_pages for o in outcomes)),
+                  str(sum(o.errors for o in outcomes)),
                   str(sum(o.warnings for o in outcomes)), f"{seconds:.1f}", rate(len(outcomes)), rate(pages))
     return table
 
 
 def per_file_table(outcomes: Sequence[Outcome], title: str) -> Table:
-    """Return one row per document: status, pages, tables, rows, cards, finding counts, seconds."""
+    """Return one row per document: status, pages (and of them read by OCR), tables, rows, cards, finding
+    counts, seconds."""
     table = Table(title=title)
-    for column in ("file", "status", "pages", "tables", "rows", "cards", "errors", "warnings", "seconds"):
+    for column in ("file", "status", "pages", "OCR'd", "tables", "rows", "cards", "errors", "warnings", "seconds"):
         table.add_column(column, justify="left" if column in ("file", "status") else "right")
     for o in outcomes:
         style = {"ok": "green", "partial": "yellow"}.get(o.status, "red")
-        table.add_row(o.source_name, f"[{style}]{o.status}[/]", str(o.pages), str(o.tables), str(o.rows),
+        table.add_row(o.source_name, f"[{style}]{o.status}[/]", str(o.pages), str(o.ocr_pages), str(o.tables),
+                      str(o.rows),
                       str(o.cards), str(o.errors), str(o.warnings), f"{o.seconds:.2f}")
     return table
 
