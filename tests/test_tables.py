@@ -102,3 +102,13 @@ def test_plain_page_header_printed_over_several_lines_is_not_read_as_row_text() 
     assert cells[("2060101", "行政运行")] == {"total": 376.23, "basic": 376.23}
     assert cells[("2060102", "一般行政管理事务")] == {"total": 23.77, "project": 23.77}
     assert not any("某某" in name for _, name in cells)
+
+
+def test_a_title_that_came_apart_in_two_cells_still_titles_its_table() -> None:
+    from extractor.ingest.text import Line
+    from extractor.regions.split import title_kind, title_text
+
+    apart = Line(1, 1, ("2019", "年政府 采购预算表"))
+    assert title_text(apart) == "2019年政府 采购预算表" and title_kind(apart) == "procurement"
+    assert title_kind(Line(2, 1, ("收支预算总表", "单位:万元"))) == "income_expenditure_summary"
+    assert title_text(Line(3, 1, ("合计", "2,416.43"))) == "合计"

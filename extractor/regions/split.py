@@ -13,8 +13,18 @@ _PROSE_MARKS = ("情况说明",)
 
 
 def title_kind(line: Line) -> str | None:
-    """Return the region kind a line's first cell titles (a table kind or "card"), else None."""
-    return classify_title(line.cells[0]) if line.cells else None
+    """Return the region kind a line's title names (a table kind or "card"), else None."""
+    return classify_title(title_text(line)) if line.cells else None
+
+
+def title_text(line: Line) -> str:
+    """Return the title a line may print: its first cell, or both its cells when a title letter-spaced
+    in print (or read by OCR with gaps) came apart ("2019" | "年政府采购预算表")."""
+    if len(line.cells) == 2 and classify_title(line.cells[0]) is None:
+        joined = "".join(line.cells)
+        if classify_title(joined) is not None:
+            return joined
+    return line.cells[0] if line.cells else ""
 
 
 def is_prose_break(line: Line) -> bool:
@@ -43,7 +53,7 @@ def split_regions(doc: TextDocument) -> list[Region]:
             if found == "card":
                 kind, table_kind, title = "card", None, line.text
             elif found:
-                kind, table_kind, title = "table", found, line.cells[0]
+                kind, table_kind, title = "table", found, title_text(line)
             else:
                 kind, table_kind, title = "prose", None, ""
         current.append(line)
