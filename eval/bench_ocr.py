@@ -28,6 +28,7 @@ from rich.console import Console
 from rich.table import Table
 
 from eval.scan import ScanStyle, page_images, scan_pdf
+from extractor.batch.pool import ocr_threads
 from extractor.ingest.ocr import engine, ocr_image
 from extractor.ingest.pdf import OCR_DPI, read_page
 from extractor.ingest.raster import ruling_rects, straighten
@@ -35,12 +36,16 @@ from extractor.ingest.raster import ruling_rects, straighten
 SHANGHAI = Path("pdfs/shanghai/上海市普陀区人民政府办公室25年预算.pdf")
 
 
-def ocr_speed(pdf: Path, pages: int, dpi: int, console: Console) -> None:
-    """Scan the PDF's first pages and time reading each by OCR."""
+def scanned_pages(pdf: Path, pages: int, dpi: int) -> list[tuple[np.ndarray, float, float]]:
+    """The PDF's first pages scanned (seeded) and rendered back as page images at the OCR resolution."""
     source = pymupdf.open(pdf)
     source.select(range(min(pages, source.page_count)))
-    scanned = scan_pdf(source.tobytes(), ScanStyle(dpi=dpi), seed=1)
-    images = page_images(scanned, OCR_DPI)
+    return page_images(scan_pdf(source.tobytes(), ScanStyle(dpi=dpi), seed=1), OCR_DPI)
+
+
+def ocr_speed(pdf: Path, pages: int, dpi: int, console: Console) -> None:
+    """Scan the PDF's first pages and time reading each by OCR."""
+    images = scanned_pages(pdf, pages, dpi)
     engine()  # model loading is once per process, not per page
     ppp = OCR_DPI / 72
     totals, straightening, rules = [], [], []
@@ -75,15 +80,12 @@ def _read(gray: np.ndarray) -> int:
 
 def ocr_throughput(pdf: Path, pages: int, dpi: int, console: Console) -> None:
     """Wall-clock seconds per page when a pool of workers reads the scanned pages."""
-    source = pymupdf.open(pdf)
-    source.select(range(min(pages, source.page_count)))
-    images = [gray for gray, _, _ in page_images(scan_pdf(source.tobytes(), ScanStyle(dpi=dpi), seed=1), OCR_DPI)]
+    images = [gray for gray, _, _ in scanned_pages(pdf, pages, dpi)]
     table = Table(title=f"OCR throughput: {len(images)} scanned pages on a process pool, {os.cpu_count()} cores")
     for column in ("workers", "threads each", "wall s/page", "pages/min"):
         table.add_column(column, justify="right")
-    cores = os.cpu_count() or 1
     for workers in (1, 2):
-        threads = max(1, cores // workers)
+        threads = ocr_threads(workers)
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_init,
                                  initargs=(threads,)) as pool:
             list(pool.map(_read, images[:workers]))  # load the models in every worker first

@@ -8,15 +8,14 @@ any grid become visual lines, split into cells where the gap between words is wi
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+
+from extractor.extract.rules.numbers import is_amount, is_code
 
 Box = tuple[float, float, float, float]
 
 _SNAP = 2.0  # points: rules this close are the same rule; a rule this short is a dot
-_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")  # a classification code opening a table row
-_AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")  # a printed amount, nothing after it
 
 
 @dataclass(frozen=True)
@@ -274,9 +273,9 @@ def text_rows(words: list[Word]) -> list[Row]:
         for prev, word in zip(line, line[1:]):
             # about a character of the smaller of the two: OCR boxes of digits are shorter than of hanzi
             height = max(min(word.y1 - word.y0, prev.y1 - prev.y0), 1.0)
-            leading_code = len(groups) == 1 and len(groups[0]) == 1 and _CODE.match(prev.text)
+            leading_code = len(groups) == 1 and len(groups[0]) == 1 and is_code(prev.text)
             # an amount ends its cell: a word printed apart after it is the next cell's
-            label_after_amount = _AMOUNT.match(prev.text) and word.text[:1] >= "\u2e80"
+            label_after_amount = is_amount(prev.text) and word.text[:1] >= "\u2e80"
             if word.x0 - prev.x1 > (0.3 if leading_code else 0.6 if label_after_amount else 1.2) * height:
                 groups.append([word])
             else:

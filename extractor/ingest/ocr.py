@@ -224,8 +224,8 @@ _AMOUNTS = re.compile(rf"(?:{_AMOUNT}){{2,}}")
 
 def _split_amounts(run: list[tuple[str, float, float]]) -> list[list[tuple[str, float, float]]]:
     """Cut a run of amounts read edge to edge (``91,016,775.3591,016,775.35``) after each one's cents."""
-    text = "".join(c for c, _, _ in run)
-    if len(text) != len(run) or not _AMOUNTS.fullmatch(text):
+    text = "".join(c for c, _, _ in run)  # one character per slot (see _glyphs)
+    if not _AMOUNTS.fullmatch(text):
         return [run]
     pieces, start = [], 0
     for match in re.finditer(_AMOUNT, text):

@@ -86,8 +86,7 @@ def per_file_table(outcomes: Sequence[Outcome], title: str) -> Table:
     for o in outcomes:
         style = {"ok": "green", "partial": "yellow"}.get(o.status, "red")
         table.add_row(o.source_name, f"[{style}]{o.status}[/]", str(o.pages), str(o.ocr_pages), str(o.tables),
-                      str(o.rows),
-                      str(o.cards), str(o.errors), str(o.warnings), f"{o.seconds:.2f}")
+                      str(o.rows), str(o.cards), str(o.errors), str(o.warnings), f"{o.seconds:.2f}")
     return table
 
 
