@@ -1,18 +1,18 @@
-"""Build the inputs of the bulk-conversion tests with our own code: budget filings rendered from the gold
-records, a 500-page filing, and the bad inputs a real folder holds (committed under
+"""Build the inputs of the bulk-conversion tests with our own code, from the repository's own files only:
+budget filings rendered from the shipped sample's record, a 500-page filing, and the bad inputs a real folder holds (committed under
 tests/fixtures/bad_inputs; ``python -m tests.bulk_corpus tests/fixtures/bad_inputs`` writes them again).
 """
 
 from __future__ import annotations
 
-import json
 import sys
+from functools import cache
 from pathlib import Path
 
 import pymupdf
 
 from eval.render import render_record
-from tests.conftest import GOLD_DIR, REPO
+from tests.conftest import REPO
 
 SAMPLE = REPO / "examples" / "zhaoxian-kegongxin-2024.txt"
 BAD_INPUTS = REPO / "tests" / "fixtures" / "bad_inputs"
@@ -27,25 +27,35 @@ BAD_REASONS = {
     "cp1252.txt": "neither UTF-8 nor GB18030",
     "utf16.txt": "binary file",
 }
-#: Small gold filings, cheap to render and convert.
-SMALL_GOLD = ("sh-bgs-2025", "js-rd-2019")
+#: Record variants of the sample, cheap to render and convert: its tables and prose, with 0 or 1 card.
+VARIANTS = {"sample": 0, "sample-card": 1}
 _PROSE = "本报告介绍本单位年度工作情况，内容包括机构设置、人员构成、主要职责和年度重点工作安排等方面。"
 
 
-def gold_record(stem: str) -> dict:
-    """Return the gold record of ``stem``."""
-    return json.loads((GOLD_DIR / f"{stem}.json").read_text(encoding="utf-8"))
+@cache
+def _sample() -> dict:
+    from extractor.pipeline import Filing, convert_filing
+
+    record = convert_filing(Filing(SAMPLE.stem, SAMPLE, (SAMPLE,))).record
+    assert record is not None, f"the shipped sample {SAMPLE} no longer converts"
+    return record
 
 
-def render_filings(folder: Path, count: int, stems: tuple[str, ...] = SMALL_GOLD) -> list[Path]:
-    """Write ``count`` distinct budget PDFs (gold records in each layout, new seeds) into ``folder``."""
+def sample_record(cards: int = 0) -> dict:
+    """Return the shipped sample filing as our extractor records it, keeping its first ``cards`` cards."""
+    record = _sample()
+    return {**record, "performance_cards": record["performance_cards"][:cards]}
+
+
+def render_filings(folder: Path, count: int, variants: tuple[str, ...] = tuple(VARIANTS)) -> list[Path]:
+    """Write ``count`` distinct budget PDFs (sample variants in each layout, new seeds) into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     layouts = ("grid", "borderless", "narrow")
     paths = []
     for i in range(count):
-        stem, layout = stems[i % len(stems)], layouts[(i // len(stems)) % len(layouts)]
-        path = folder / f"{stem}.{layout}.{i:04d}.pdf"
-        path.write_bytes(render_record(gold_record(stem), layout, seed=i))
+        name, layout = variants[i % len(variants)], layouts[(i // len(variants)) % len(layouts)]
+        path = folder / f"{name}.{layout}.{i:04d}.pdf"
+        path.write_bytes(render_record(sample_record(VARIANTS[name]), layout, seed=i))
         paths.append(path)
     return paths
 
@@ -62,7 +72,7 @@ def _text_pdf(lines: list[str], pages: int = 1) -> pymupdf.Document:
 
 def big_filing(path: Path, pages: int = 500) -> Path:
     """Write a budget filing padded with annex prose pages to ``pages`` pages in all."""
-    document = pymupdf.open(stream=render_record(gold_record("sh-bgs-2025"), "grid", seed=7), filetype="pdf")
+    document = pymupdf.open(stream=render_record(sample_record(), "grid", seed=7), filetype="pdf")
     annex = _text_pdf(["附件 第{n}页", _PROSE[:36], _PROSE[36:]], pages - document.page_count)
     document.insert_pdf(annex)
     document.subset_fonts()
@@ -73,7 +83,7 @@ def big_filing(path: Path, pages: int = 500) -> Path:
 def write_bad_inputs(folder: Path) -> None:
     """Write the bad inputs of BAD_REASONS into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
-    rendered = render_record(gold_record("sh-bgs-2025"), "grid", seed=0)
+    rendered = render_record(sample_record(), "grid", seed=0)
     (folder / "corrupt.pdf").write_bytes(rendered[: len(rendered) // 3])  # cut off mid-download
     secret = pymupdf.open(stream=rendered, filetype="pdf")
     secret.select([0])

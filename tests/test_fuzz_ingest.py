@@ -4,7 +4,6 @@ value or raise a clean typed error (IngestError, NotADisclosureError), never any
 from __future__ import annotations
 
 import io
-import json
 import os
 import zipfile
 from functools import cache
@@ -28,7 +27,7 @@ from extractor.ingest.geometry import (
     visual_lines,
 )
 from extractor.ingest.text import TextDocument, decode_dump, detect_layout, parse_dump
-from tests.conftest import GOLD_DIR, REPO
+from tests.conftest import REPO
 
 SAMPLE = REPO / "examples" / "zhaoxian-kegongxin-2024.txt"
 FUZZ = settings(max_examples=int(os.environ.get("YUSUAN_FUZZ_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -164,9 +163,9 @@ def _seed_pdf(compressed: bool) -> bytes:
     import pymupdf
 
     from eval.render import render_record
+    from tests.bulk_corpus import sample_record
 
-    record = json.loads((GOLD_DIR / "sh-bgs-2025.json").read_text(encoding="utf-8"))
-    document = pymupdf.open(stream=render_record(record, "grid", 0), filetype="pdf")
+    document = pymupdf.open(stream=render_record(sample_record(), "grid", 0), filetype="pdf")
     return document.tobytes(garbage=1, deflate=compressed)
 
 

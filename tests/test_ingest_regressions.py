@@ -26,7 +26,9 @@ def test_truncated_pdf_is_an_ingest_error_not_a_mupdf_runtime_error(tmp_path: Pa
 def test_pdf_with_a_malformed_page_tree_is_an_ingest_error(tmp_path: Path) -> None:
     """MuPDF raised FzErrorFormat('malformed page tree'), not a RuntimeError, from loading page 1."""
     path = tmp_path / "page-tree.pdf"
-    path.write_bytes(mutate(_seed_pdf(False), [("flip", 0.8030004110196911, b"\x00")]))
+    seed = _seed_pdf(False)
+    at = seed.index(b"/Kids") + 4  # a NUL inside the page tree's /Kids key: no list of pages
+    path.write_bytes(mutate(seed, [("flip", (at + 0.5) / len(seed), b"\x00")]))
     with pytest.raises(IngestError, match="page-tree.pdf: not a readable PDF .*page tree"):
         read_filing([path], "off")
 

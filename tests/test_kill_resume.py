@@ -8,6 +8,7 @@ uninterrupted run leaves. A second test kills a writer inside a document's trans
 
 from __future__ import annotations
 
+import json
 import shutil
 import signal
 import subprocess
@@ -21,7 +22,7 @@ import psutil
 import pytest
 
 from tests import store_checks
-from tests.bulk_corpus import BAD_INPUTS, SAMPLE, render_filings
+from tests.bulk_corpus import BAD_INPUTS, SAMPLE, render_filings, sample_record
 
 pytestmark = pytest.mark.slow
 FILINGS = 20
@@ -119,8 +120,8 @@ _WRITER = textwrap.dedent("""
     from pathlib import Path
     from extractor.store import StoredDocument, database, open_store, write_document
 
-    db, marker, gold = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
-    record = json.loads(gold.read_text(encoding="utf-8"))
+    db, marker, source = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+    record = json.loads(source.read_text(encoding="utf-8"))
     con = open_store(db)
     write_document(con, StoredDocument("first", "/in/first.pdf", "first", "ok", record=record))
     real_insert = database._insert_rows
@@ -137,10 +138,9 @@ _WRITER = textwrap.dedent("""
 
 
 def test_a_writer_killed_inside_a_documents_transaction_leaves_no_trace_of_it(tmp_path: Path) -> None:
-    from tests.conftest import GOLD_DIR
-
-    db, marker = tmp_path / "mid.duckdb", tmp_path / "marker"
-    command = [sys.executable, "-c", _WRITER, str(db), str(marker), str(GOLD_DIR / "sh-bgs-2025.json")]
+    db, marker, record = tmp_path / "mid.duckdb", tmp_path / "marker", tmp_path / "record.json"
+    record.write_text(json.dumps(sample_record(), ensure_ascii=False), encoding="utf-8")
+    command = [sys.executable, "-c", _WRITER, str(db), str(marker), str(record)]
     _kill_when(command, marker.exists)
     counts = store_checks.counts(db)
     assert counts["documents"] == 1 and counts["line_items"] > 0 and counts["tables"] > 0
