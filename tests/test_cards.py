@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -17,9 +16,8 @@ from extractor.ingest import read_filing
 from extractor.ingest.text import Line, TextDocument, parse_dump, read_text_dump
 from extractor.record.normalize import normalize_text
 from extractor.validate.schema import validate_part
+from tests.conftest import GOLD_DIR, corpus_files, shared_params
 
-CORPUS_DIR = Path(os.environ.get("YUSUAN_CORPUS_DIR", "/work/shared/corpus"))
-GOLD_DIR = Path(os.environ.get("YUSUAN_GOLD_DIR", "/work/shared/gold"))
 
 
 def _tuples(card: dict) -> list[tuple[str | None, ...]]:
@@ -512,15 +510,9 @@ def test_title_wrapped_before_its_last_word_opens_a_card() -> None:
 # ---------------------------------------------------------------- corpus against gold
 
 
-def _corpus_dumps() -> list[Path]:
-    if not CORPUS_DIR.is_dir():
-        return []
-    return [p for p in sorted(CORPUS_DIR.glob("*.txt")) if (GOLD_DIR / f"{p.stem}.json").exists()]
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(not _corpus_dumps(), reason="corpus or gold directory not available")
-@pytest.mark.parametrize("dump", _corpus_dumps(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("dump", shared_params(corpus_files(), "the dev corpus with gold (corpus/, gold/)"),
+                         ids=lambda p: p.stem)
 def test_corpus_indicator_f1(dump: Path) -> None:
     gold = json.loads((GOLD_DIR / f"{dump.stem}.json").read_text(encoding="utf-8"))
     predicted = {"performance_cards": extract_performance_cards(read_text_dump(dump))}

@@ -13,7 +13,7 @@ from docx.oxml import OxmlElement
 
 from extractor.ingest.docx import read_docx
 from extractor.ingest.text import IngestError, read_text_dump
-from tests.conftest import CORPUS_DIR
+from tests.conftest import CORPUS_DIR, GOLD_DIR, needs_shared
 from tests.docx_fixture import build_filing_docx, is_table_title
 
 DUMP_001 = CORPUS_DIR / "001_ac22084b5fc62f54.txt"
@@ -118,7 +118,7 @@ def test_missing_file_raises_ingest_error(tmp_path: Path) -> None:
         read_docx(tmp_path / "absent.docx")
 
 
-@pytest.mark.skipif(not DUMP_001.exists(), reason=f"no dev corpus in {CORPUS_DIR}")
+@needs_shared(DUMP_001, what="the dev dump corpus/001_ac22084b5fc62f54.txt")
 def test_word_filing_from_001_reads_back_the_dump_cells(tmp_path: Path) -> None:
     path = tmp_path / "001.docx"
     build_filing_docx(path, DUMP_001)
@@ -131,13 +131,12 @@ def test_word_filing_from_001_reads_back_the_dump_cells(tmp_path: Path) -> None:
     assert doc.page_count == len(title_pages)
 
 
-@pytest.mark.skipif(not (CORPUS_DIR / "001_ac22084b5fc62f54.txt").exists(), reason="dev corpus missing")
+@needs_shared(DUMP_001, GOLD_DIR / "001_ac22084b5fc62f54.json", what="the dev dump 001 and its gold record")
 def test_word_filing_converts_to_the_same_record_as_gold(tmp_path: Path) -> None:
     import json
 
     from extractor.evaluate.score import score_document
     from extractor.pipeline import convert_file
-    from tests.conftest import GOLD_DIR
 
     path = tmp_path / "filing.docx"
     build_filing_docx(path, CORPUS_DIR / "001_ac22084b5fc62f54.txt")

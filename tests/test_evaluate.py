@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +28,9 @@ from extractor.evaluate.score import (
     score_document,
     table_cells,
 )
+from tests.conftest import GOLD_DIR, gold_files, needs_gold
 
-DEFAULT_GOLD_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "gold"
-GOLD_DIR = Path(os.environ.get("YUSUAN_GOLD_DIR", DEFAULT_GOLD_DIR))
-GOLD_FILES = sorted(GOLD_DIR.glob("*.json")) if GOLD_DIR.is_dir() else []
+GOLD_FILES = gold_files()
 
 
 def _indicator(level3: str, value: str, description: str = "说明", basis: str = "依据") -> dict[str, Any]:
@@ -99,7 +97,7 @@ def _rows(record: dict[str, Any], kind: str) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- gold self-scores
 
 
-@pytest.mark.skipif(not GOLD_FILES, reason=f"no gold records under {GOLD_DIR}")
+@needs_gold
 @pytest.mark.parametrize("gold_path", GOLD_FILES, ids=lambda p: p.stem)
 def test_gold_scored_against_itself_is_perfect(gold_path: Path) -> None:
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
@@ -108,7 +106,7 @@ def test_gold_scored_against_itself_is_perfect(gold_path: Path) -> None:
     assert score.cells.tp > 0
 
 
-@pytest.mark.skipif(not GOLD_FILES, reason=f"no gold records under {GOLD_DIR}")
+@needs_gold
 def test_gold_dir_against_copy_of_itself(tmp_path: Path) -> None:
     pred_dir = tmp_path / "pred"
     pred_dir.mkdir()

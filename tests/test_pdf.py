@@ -13,15 +13,15 @@ from extractor.ingest import read_filing
 from extractor.ingest.geometry import Rule, Word, find_grids, grid_rows, split_at
 from extractor.ingest.text import IngestError
 from extractor.pipeline import Filing, convert_filing
-from tests.conftest import GOLD_DIR, SHARED
+from tests.conftest import GOLD_DIR, PDFS_DIR, shared_reason
 
-PDFS = SHARED / "pdfs"
+PDFS = PDFS_DIR
 REAL = {
     "sh-bgs-2025": [PDFS / "shanghai" / "上海市普陀区人民政府办公室25年预算.pdf"],
     "js-rd-2019": sorted((PDFS / "jiangsu" / "江苏省人大常委会办公厅2019").glob("*.pdf")),
 }
 needs_pdfs = pytest.mark.skipif(not all(p and all(x.exists() for x in p) for p in REAL.values()),
-                                reason=f"dev PDFs not found under {PDFS}")
+                                reason=shared_reason("the dev PDFs (pdfs/shanghai, pdfs/jiangsu)"))
 
 
 def _grid_2x3() -> list[Rule]:

@@ -13,10 +13,9 @@ import pytest
 from eval.render import LAYOUTS, Rendering, main, render_document, render_gold, render_record
 from eval.render_style import format_value, make_style, wrap_text
 from extractor.record.normalize import normalize_name
-from tests.conftest import GOLD_DIR
+from tests.conftest import GOLD_DIR, gold_files, needs_gold
 
-GOLD_FILES = sorted(GOLD_DIR.glob("*.json")) if GOLD_DIR.is_dir() else []
-needs_gold = pytest.mark.skipif(not GOLD_FILES, reason=f"no gold records in {GOLD_DIR}")
+GOLD_FILES = gold_files()
 Word = tuple[float, float, float, float, str]
 
 

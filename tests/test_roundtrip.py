@@ -13,7 +13,7 @@ from eval.render import render_record
 from extractor.evaluate.score import score_document
 from extractor.pipeline import convert_file
 from extractor.validate import validate_record
-from tests.conftest import GOLD_DIR
+from tests.conftest import GOLD_DIR, shared_reason
 
 #: Real 类/款 function classes and names, so rendered tables look like filings.
 CLASSES = {
@@ -90,7 +90,7 @@ def test_random_records_survive_render_and_extraction(record: dict, layout: str,
 def test_rendered_gold_converts_with_the_same_cells(stem: str, layout: str, tmp_path: Path) -> None:
     path = GOLD_DIR / f"{stem}.json"
     if not path.exists():
-        pytest.skip(f"no gold record {path}")
+        pytest.skip(shared_reason(f"the gold record gold/{stem}.json"))
     gold = json.loads(path.read_text(encoding="utf-8"))
     score = score_document(gold, _round_trip(gold, layout, tmp_path), stem)
     assert score.cells.f1 >= 0.99, score.cell_errors[:5]
