@@ -19,7 +19,6 @@ from extractor.validate.schema import validate_part
 from tests.conftest import GOLD_DIR, corpus_files, shared_params
 
 
-
 def _tuples(card: dict) -> list[tuple[str | None, ...]]:
     return [tuple(i[k] for k in ("level1", "level2", "level3", "value")) for i in card["indicators"]]
 

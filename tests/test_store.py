@@ -28,18 +28,18 @@ from extractor.store import (
     write_document,
 )
 from extractor.store import database as store_database
+from tests.conftest import GOLD_DIR, gold_files, needs_gold, shared_params, shared_reason
 
-GOLD_DIR = Path(__file__).resolve().parents[2] / "shared" / "gold"
-if not GOLD_DIR.is_dir():
-    GOLD_DIR = Path("/work/shared/gold")
-GOLD_FILES = sorted(GOLD_DIR.glob("*.json"))
+GOLD_FILES = gold_files()
 CHILD_TABLES = ("tables", "line_items", "performance_cards", "indicators", "narrative", "findings")
-
-pytestmark = pytest.mark.skipif(not GOLD_FILES, reason="gold records not available")
 
 
 def load_gold(stem: str) -> dict[str, Any]:
-    return json.loads((GOLD_DIR / f"{stem}.json").read_text(encoding="utf-8"))
+    """Return a gold record of ../shared/gold as a payload; skip the test without it."""
+    path = GOLD_DIR / f"{stem}.json"
+    if not path.is_file():
+        pytest.skip(shared_reason(f"the gold record gold/{stem}.json"))
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def make_doc(
@@ -51,9 +51,8 @@ def make_doc(
     findings: list[dict[str, Any]] | None = None,
     error: str | None = None,
 ) -> StoredDocument:
-    source = GOLD_DIR / f"{stem}.json"
     return StoredDocument(
-        document_id=content_hash([source.read_bytes(), salt]),
+        document_id=content_hash([stem.encode(), salt]),
         source_path=f"/corpus/{stem}.pdf",
         source_name=stem,
         status=status,
@@ -98,7 +97,7 @@ def con(db_path: Path):
     connection.close()
 
 
-@pytest.mark.parametrize("gold", GOLD_FILES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("gold", shared_params(GOLD_FILES, "the gold records (gold/)"), ids=lambda p: p.stem)
 def test_write_stores_one_line_item_per_non_null_value(con: Any, gold: Path) -> None:
     record = load_gold(gold.stem)
     doc = make_doc(gold.stem, record)
@@ -238,7 +237,7 @@ def test_failed_conversion_replaces_an_earlier_success(con: Any) -> None:
     assert counts(con)["line_items"] == 0
 
 
-@pytest.mark.parametrize("gold", GOLD_FILES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("gold", shared_params(GOLD_FILES, "the gold records (gold/)"), ids=lambda p: p.stem)
 def test_export_records_round_trips(db_path: Path, tmp_path: Path, gold: Path) -> None:
     record = load_gold(gold.stem)
     with open_store(db_path) as con:
@@ -251,13 +250,14 @@ def test_export_records_round_trips(db_path: Path, tmp_path: Path, gold: Path) -
     assert "\\u" not in written[0].read_text(encoding="utf-8")
 
 
+@needs_gold
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
 def test_table_exports_are_readable_by_duckdb(db_path: Path, tmp_path: Path, fmt: str) -> None:
     with open_store(db_path) as con:
         for gold in GOLD_FILES:
             write_document(con, make_doc(gold.stem, load_gold(gold.stem)))
         finish_run(con, start_run(con, "convert", "rules"), files_total=5, converted=5, failed=0)
-        expected = counts(con) | {"runs": 1}
+        expected = counts(con) | {"runs": 1, "llm_calls": 0, "llm_cache": 0, "schema_migrations": LATEST_VERSION}
     written = export(db_path, fmt, tmp_path / fmt)
     assert [path.name for path in written] == [f"{table}.{fmt}" for table in EXPORT_TABLES]
     reader = "read_parquet" if fmt == "parquet" else "read_csv_auto"
@@ -265,6 +265,11 @@ def test_table_exports_are_readable_by_duckdb(db_path: Path, tmp_path: Path, fmt
         for path in written:
             (count,) = check.execute(f"SELECT count(*) FROM {reader}(?)", [str(path)]).fetchone()
             assert count == expected[path.stem], path.name
+
+
+def test_export_writes_every_table_of_the_store(con: Any) -> None:
+    tables = {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert sorted(EXPORT_TABLES) == sorted(tables)
 
 
 def test_query_returns_columns_and_rows(db_path: Path) -> None:
@@ -283,6 +288,10 @@ def test_query_is_read_only_and_reports_errors(db_path: Path) -> None:
         query(db_path, "SELECT * FROM no_such_table")
     with pytest.raises(QueryError):
         query(db_path.parent / "missing.duckdb", "SELECT 1")
+    with pytest.raises(QueryError, match="exactly one SQL statement, got 2"):
+        query(db_path, "SELECT 1; SELECT 2")
+    with pytest.raises(QueryError, match="exactly one SQL statement, got none"):
+        query(db_path, "  ")
     assert query(db_path, "SELECT count(*) AS n FROM narrative") == (["n"], [(0,)])
 
 
@@ -319,6 +328,7 @@ def test_runs_are_recorded(con: Any) -> None:
         finish_run(con, "nope", files_total=0, converted=0, failed=0)
 
 
+@needs_gold
 def test_views_report_project_spending_and_known_plan_gaps(con: Any) -> None:
     for gold in GOLD_FILES:
         write_document(con, make_doc(gold.stem, load_gold(gold.stem)))

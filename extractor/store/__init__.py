@@ -14,6 +14,7 @@ from extractor.store.database import (
     stored_hashes,
     write_document,
 )
+from extractor.store.errors import StoreError, StoreLockedError
 from extractor.store.export import EXPORT_TABLES, FORMATS, export
 from extractor.store.migrations import LATEST_VERSION, MIGRATIONS, SchemaError, apply_migrations
 from extractor.store.rows import content_hash, file_content_hash, row_keys
@@ -25,6 +26,8 @@ __all__ = [
     "MIGRATIONS",
     "QueryError",
     "SchemaError",
+    "StoreError",
+    "StoreLockedError",
     "StoredDocument",
     "apply_migrations",
     "content_hash",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from typing import Any
 import duckdb
 
 from extractor.store import rows as flat
+from extractor.store.errors import StoreError, StoreLockedError
 from extractor.store.migrations import SchemaError, apply_migrations, pending_migrations
 
 Connection = duckdb.DuckDBPyConnection
@@ -66,19 +68,48 @@ class StoredDocument:
 def open_store(path: str | Path, read_only: bool = False) -> Connection:
     """Open (creating if needed) the store at ``path`` and apply pending migrations.
 
-    A read-only store is never migrated: it must already be at the latest schema version.
+    A read-only store is never migrated: it must already be at the latest schema version. A file
+    another process is writing raises StoreLockedError, any other file that cannot be opened as a
+    store a StoreError (a SchemaError for a schema this code cannot use); each names the file.
     """
     if read_only:
-        con = duckdb.connect(str(path), read_only=True)
+        con = connect(path, read_only=True)
         if pending_migrations(con):
             con.close()
             raise SchemaError(f"{path} needs migrating: open it once read-write")
         return con
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
-    apply_migrations(con)
+    con = connect(path)
+    try:
+        apply_migrations(con)
+    except SchemaError as error:
+        con.close()
+        raise SchemaError(f"{path}: {error}") from error
     return con
+
+
+def connect(path: str | Path, read_only: bool = False) -> Connection:
+    """Open the DuckDB file at ``path``; DuckDB's refusal becomes a one-line StoreError naming the file."""
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as error:
+        raise store_error(path, error) from error
+
+
+_LOCK_HOLDER = re.compile(r"\(PID (\d+)\)")
+
+
+def store_error(path: str | Path, error: Exception) -> StoreError:
+    """Return the StoreError that says in one line why DuckDB could not open ``path``."""
+    text = str(error)
+    if "lock" in text.lower():
+        holder = _LOCK_HOLDER.search(text)
+        pid = f"PID {holder.group(1)}: " if holder else ""
+        return StoreLockedError(f"{path} is in use by another process ({pid}a running yusuan convert?)")
+    if "not a valid DuckDB database" in text or "not a DuckDB" in text:
+        return StoreError(f"{path} is not a DuckDB database file")
+    return StoreError(f"{path}: cannot open the store ({text.splitlines()[0] if text else type(error).__name__})")
 
 
 def write_document(con: Connection, doc: StoredDocument) -> None:
@@ -217,20 +248,24 @@ def finish_run(
 
 
 def query(db_path: str | Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run ``sql`` on a read-only connection to the store; return (column names, rows).
+    """Run one SQL statement on a read-only connection to the store; return (column names, rows).
 
-    Writes are rejected by DuckDB's read-only mode; every database error becomes a QueryError.
+    Writes are rejected by DuckDB's read-only mode; SQL that is not exactly one statement and every
+    database error become a QueryError; a store that cannot be opened (locked by a writer) a StoreError.
     """
     if not Path(db_path).exists():
         raise QueryError(f"no store at {db_path}")
-    try:
-        with duckdb.connect(str(db_path), read_only=True) as con:
+    with connect(db_path, read_only=True) as con:
+        try:
+            statements = len(con.extract_statements(sql))
+            if statements != 1:
+                raise QueryError(f"give exactly one SQL statement, got {statements or 'none'}")
             cursor = con.execute(sql)
             if cursor.description is None:
                 return [], []
             return [column[0] for column in cursor.description], cursor.fetchall()
-    except duckdb.Error as error:
-        raise QueryError(f"query failed: {error}") from error
+        except duckdb.Error as error:
+            raise QueryError(f"query failed: {error}") from error
 
 
 def _utc_now() -> datetime:

@@ -11,6 +11,8 @@ from datetime import datetime, timezone
 
 from duckdb import DuckDBPyConnection
 
+from extractor.store.errors import StoreError
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -242,7 +244,7 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 """
 
 
-class SchemaError(RuntimeError):
+class SchemaError(StoreError):
     """The database's schema cannot be used by this version of the code."""
 
 
