@@ -25,13 +25,14 @@ from pathlib import Path
 import psutil
 
 from eval.render import LAYOUTS, render_record
+from eval.shared import SHARED, gold_records, need
 from extractor.batch import hash_filing, plan_batch, store_results
 from extractor.batch.pool import run_pool, run_serial
 from extractor.batch.runner import Outcome
 from extractor.pipeline import collect_filings
 from extractor.store import finish_run, open_store, start_run, stored_documents
 
-GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold"
+GOLD = SHARED / "gold"
 CHECKPOINTS = (0.10, 0.25, 0.50, 0.75, 1.00)
 MIB = 1024 * 1024
 
@@ -138,8 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--filings", type=int, default=1000)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--corpus", type=Path, default=Path("out/bulk-corpus"))
-    parser.add_argument("--gold", type=Path, default=GOLD)
+    parser.add_argument("--gold", type=Path, default=GOLD, help="records to render (default: ../shared/gold)")
     args = parser.parse_args(argv)
+    need(gold_records(args.gold), "eval.bench_bulk", f"gold records (*.json) to render in {args.gold} (--gold DIR)")
     started = time.perf_counter()
     paths = render_corpus(args.corpus, args.filings, args.gold)
     print(f"corpus: {len(paths)} PDFs in {args.corpus} ({time.perf_counter() - started:.0f} s to render)")

@@ -7,7 +7,7 @@
    recognition with the orientation check, ruling lines).
 2. Reads the same pages on a pool of 1 and 2 processes, each engine given its share of the cores
    as ``yusuan convert --workers N`` gives it, and prints the wall-clock seconds per page.
-3. Reads every dev PDF under shared/pdfs with ``--ocr auto`` and prints the share of its pages that
+3. Reads every dev PDF under ../shared/pdfs with ``--ocr auto`` and prints the share of its pages that
    needed OCR (0 on clean text PDFs) and why.
 """
 
@@ -28,6 +28,7 @@ from rich.console import Console
 from rich.table import Table
 
 from eval.scan import ScanStyle, page_images, scan_pdf
+from eval.shared import SHARED, need
 from extractor.batch.pool import ocr_threads
 from extractor.ingest.ocr import engine, ocr_image
 from extractor.ingest.pdf import OCR_DPI, read_page
@@ -110,17 +111,21 @@ def ocr_share(pdfs: list[Path], console: Console) -> None:
     console.print(table)
 
 
-def main() -> int:
-    """Run both measurements."""
+def main(argv: list[str] | None = None) -> int:
+    """Run the three measurements."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
+    parser.add_argument("--shared", type=Path, default=SHARED, help="the shared dev data (default: ../shared)")
     parser.add_argument("--pages", type=int, default=12)
     parser.add_argument("--dpi", type=int, default=200)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     console = Console(width=160)
-    ocr_speed(args.shared / SHANGHAI, args.pages, args.dpi, console)
-    ocr_throughput(args.shared / SHANGHAI, args.pages, args.dpi, console)
-    ocr_share(sorted((args.shared / "pdfs").rglob("*.pdf")), console)
+    (shanghai,) = need([p for p in [args.shared / SHANGHAI] if p.is_file()], "eval.bench_ocr",
+                       f"the Shanghai dev PDF {args.shared / SHANGHAI} (--shared DIR)")
+    pdfs = need(sorted((args.shared / "pdfs").rglob("*.pdf")), "eval.bench_ocr",
+                f"the dev PDFs in {args.shared / 'pdfs'}")
+    ocr_speed(shanghai, args.pages, args.dpi, console)
+    ocr_throughput(shanghai, args.pages, args.dpi, console)
+    ocr_share(pdfs, console)
     return 0
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from eval.shared import SHARED, gold_records, need
 from extractor.evaluate.report import evaluate_dirs, render_report, report_to_json
 from extractor.pipeline import RULES, ExtractorChoice, Filing, convert_filing
 
@@ -104,10 +105,17 @@ def compare_extractors(args: argparse.Namespace, gold: Path, console: Console) -
     console.print(table)
 
 
-def main() -> int:
+def labelled_dev_data(shared: Path, script: str) -> tuple[Path, list[Filing]]:
+    """Return the gold folder and the labelled dev filings under ``shared``; exit saying so if there are none."""
+    needs = f"the labelled dev data: gold records in {shared / 'gold'} and their filings under {shared} (--shared DIR)"
+    need(gold_records(shared / "gold"), script, needs)
+    return shared / "gold", need(dev_filings(shared), script, needs)
+
+
+def main(argv: list[str] | None = None) -> int:
     """Run the evaluation; print the tables and write the JSON reports under --out."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
+    parser.add_argument("--shared", type=Path, default=SHARED, help="the shared dev data (default: ../shared)")
     parser.add_argument("--out", type=Path, default=Path("out/dev-eval"))
     parser.add_argument("--rendered", action="store_true", help="also score gold rendered as PDFs")
     parser.add_argument("--extractors", default="", help="compare these extractors, e.g. rules,llm,hybrid")
@@ -115,13 +123,13 @@ def main() -> int:
     parser.add_argument("--llm-model")
     parser.add_argument("--llm-max-tokens", type=int, default=1024)
     parser.add_argument("--llm-timeout", type=float, default=300.0)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     console = Console(width=160)
-    gold = args.shared / "gold"
+    gold, filings = labelled_dev_data(args.shared, "eval.dev_eval")
     if args.extractors:
         compare_extractors(args, gold, console)
         return 0
-    convert_all(dev_filings(args.shared), args.out / "pred", console)
+    convert_all(filings, args.out / "pred", console)
     report = evaluate_dirs(gold, args.out / "pred", predicted_only=True)
     render_report(report, console)
     (args.out / "report.json").write_text(json.dumps(report_to_json(report), ensure_ascii=False, indent=2))

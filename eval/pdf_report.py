@@ -4,7 +4,7 @@ Filings published as several PDFs (a prose PDF and a tables PDF) are read as one
 their file names share the same stem up to the year ("江苏省委办公厅2019年度…公开文件.pdf" and
 "江苏省委办公厅2019年度…公开表格.pdf"), as `yusuan convert --group` does for a folder.
 
-    python eval/pdf_report.py ../shared/pdfs
+    python -m eval.pdf_report [FOLDER]   (default: ../shared/pdfs)
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from eval.shared import SHARED, need
 from extractor.pipeline import Filing, convert_filing
 from extractor.record.kinds import STANDARD_KINDS
 
@@ -54,10 +55,11 @@ def table_pass_rate(record: dict, findings: list[dict]) -> tuple[int, int]:
 
 def main(folder: Path) -> int:
     """Print one line per filing and a total; return 1 if any filing failed to convert."""
+    filings = need(filings_under(folder), "eval.pdf_report", f"a folder of PDFs (none under {folder})")
     print(f"{'filing':48} {'files':>5} {'pages':>5} {'std tables':>10} {'rows':>5} {'cards':>5} "
           f"{'errors':>6} {'warnings':>8} {'tables adding up':>16} {'s':>6}")
     failed = 0
-    for filing in filings_under(folder):
+    for filing in filings:
         start = time.perf_counter()
         result = convert_filing(filing)
         seconds = time.perf_counter() - start
@@ -77,4 +79,4 @@ def main(folder: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/pdfs")))
+    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else SHARED / "pdfs"))

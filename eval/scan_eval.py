@@ -17,8 +17,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from eval.dev_eval import dev_filings, gold_copies
+from eval.dev_eval import gold_copies, labelled_dev_data
 from eval.scan import ScanStyle, scan_file
+from eval.shared import SHARED, need
 from extractor.evaluate.report import evaluate_dirs, render_report, report_to_json
 from extractor.pipeline import Filing, convert_filing
 
@@ -65,19 +66,20 @@ def convert_to(filings: list[Filing], pred: Path, console: Console) -> None:
         console.print(f"{filing.name}: {result.pages} pages in {result.seconds:.1f} s")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     """Build the scanned sets, convert them, print one report per resolution."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
+    parser.add_argument("--shared", type=Path, default=SHARED, help="the shared dev data (default: ../shared)")
     parser.add_argument("--out", type=Path, default=Path("out/scan-eval"))
     parser.add_argument("--dpi", type=int, nargs="+", default=[200, 150])
     parser.add_argument("--rendered", action="store_true", help="also scan the gold records rendered as PDFs")
     parser.add_argument("--turns", action="store_true", help="feed some pages turned 90/180/270°")
     parser.add_argument("--only", help="only the dev filing with this name (e.g. sh-bgs-2025)")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     console = Console(width=160)
-    gold = args.shared / "gold"
-    dev = [f for f in dev_filings(args.shared) if not args.only or f.name == args.only]
+    gold, filings = labelled_dev_data(args.shared, "eval.scan_eval")
+    dev = need([f for f in filings if not args.only or f.name == args.only], "eval.scan_eval",
+               f"a labelled dev filing named {args.only}")
     for dpi in args.dpi:
         style = ScanStyle(dpi=dpi, turns=args.turns)
         base = args.out / str(dpi)

@@ -8,20 +8,43 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperGroup
 
 from extractor import EXTRACTOR_VERSION
 from extractor.ingest import OCR_MODES
-from extractor.pipeline import collect_filings, convert_filing
+from extractor.pipeline import MissingInputError, collect_filings, convert_filing
 
 if TYPE_CHECKING:
     from extractor.batch.runner import Outcome
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+
+class Commands(TyperGroup):
+    """The yusuan commands; a store that cannot be opened (locked by a running convert, not a DuckDB file)
+    or an input that does not exist ends any command with one line naming it and exit code 2."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer.Context, which older typers type as click.Context
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            if not _one_line_error(exc):
+                raise
+            err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from exc
+
+
+def _one_line_error(exc: Exception) -> bool:
+    """Is ``exc`` a user's error that one line explains (no traceback)?"""
+    from extractor.store.errors import StoreError  # imported here: the store package loads DuckDB
+
+    return isinstance(exc, (StoreError, MissingInputError))
+
+
+app = typer.Typer(cls=Commands, add_completion=False, no_args_is_help=True,
                   help="Turn Chinese government budget disclosures into validated, queryable data.")
 out = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True)
@@ -190,30 +213,38 @@ def check(
     db: Path | None = typer.Option(None, "--db", help="Print the findings stored in this DuckDB file."),
     errors_only: bool = typer.Option(False, "--errors-only", help="Leave out warnings."),
 ) -> None:
-    """Print the arithmetic findings (failed accounting identities) per document, with a summary."""
+    """Print the arithmetic findings (failed accounting identities) per document, with a summary.
+
+    Exit code: 0 no error finding (warnings allowed), 1 error findings present or a filing that failed to
+    convert, 2 a usage error or a store that cannot be opened.
+    """
     from extractor.report.findings import render_findings
 
     if (db is None) == (not paths):
         err.print("[red]error:[/] give either filings to check or --db DB")
         raise typer.Exit(2)
-    documents = _stored_findings(db) if db is not None else _fresh_findings(paths)
+    documents, failed = _stored_findings(db) if db is not None else _fresh_findings(paths)
     if errors_only:
         documents = [(name, [f for f in fs if f.get("severity") == "error"]) for name, fs in documents]
     render_findings(documents, out)
+    if failed or any(f.get("severity") == "error" for _, fs in documents for f in fs):
+        raise typer.Exit(1)
 
 
-def _fresh_findings(paths: list[Path]) -> list[tuple[str, list[dict]]]:
-    documents = []
+def _fresh_findings(paths: list[Path]) -> tuple[list[tuple[str, list[dict]]], int]:
+    """Convert each filing without storing it; return (name, findings) per converted one and the failures."""
+    documents, failed = [], 0
     for filing in collect_filings(paths):
         result = convert_filing(filing)
         if result.status == "failed":
             err.print(f"[red]failed[/] {result.error}", highlight=False, soft_wrap=True)
+            failed += 1
             continue
         documents.append((result.source_name, result.findings))
-    return documents
+    return documents, failed
 
 
-def _stored_findings(db: Path) -> list[tuple[str, list[dict]]]:
+def _stored_findings(db: Path) -> tuple[list[tuple[str, list[dict]]], int]:
     from extractor.store import query as run_query
 
     if not db.exists():
@@ -226,7 +257,7 @@ def _stored_findings(db: Path) -> list[tuple[str, list[dict]]]:
     for row in rows:
         finding = dict(zip(columns, row))
         by_doc.setdefault(finding["document_id"], []).append(finding)
-    return [(name, by_doc[doc_id]) for doc_id, name in docs]
+    return [(name, by_doc[doc_id]) for doc_id, name in docs], 0
 
 
 @app.command("eval")
@@ -259,7 +290,7 @@ def export(
     fmt: str = typer.Option("records", "--format", help="parquet, csv or records (one JSON per filing)."),
     out_dir: Path = typer.Option(..., "--out", help="Folder to write into."),
 ) -> None:
-    """Export the store as Parquet or CSV tables, or as one contract JSON record per filing."""
+    """Export every store table as Parquet or CSV, or one contract JSON record per filing."""
     from extractor.store import FORMATS
     from extractor.store import export as export_store
 
@@ -275,11 +306,11 @@ def export(
 
 @app.command()
 def query(
-    sql: str = typer.Argument(..., help="SQL to run (read-only)."),
+    sql: str = typer.Argument(..., help="One SQL statement (read-only; several are refused)."),
     db: Path = typer.Option(..., "--db", help="DuckDB file written by convert."),
     fmt: str = typer.Option("table", "--format", help="table, csv or json."),
 ) -> None:
-    """Run one read-only SQL query against the store and print the result."""
+    """Run one read-only SQL statement against the store and print the result (exit 1 if it fails)."""
     from extractor.store import QueryError
     from extractor.store import query as run_query
 

@@ -59,12 +59,26 @@ class ConversionResult:
         return sum(self.timings.values())
 
 
+class MissingInputError(FileNotFoundError):
+    """A file or folder given to convert or check does not exist (nothing is converted, no store is made)."""
+
+
+def check_inputs(paths: Iterable[Path]) -> None:
+    """Raise MissingInputError naming every given path that does not exist (a mistyped folder)."""
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise MissingInputError(f"no such file or folder: {', '.join(missing)}")
+
+
 def collect_filings(paths: Iterable[Path], group: bool = False) -> Iterator[Filing]:
     """Yield the filings to convert: each file given, and each supported file under each folder.
 
     With ``group``, each folder given is one filing whose files (sorted by name) are read in order,
-    e.g. a Jiangsu filing published as a prose PDF and a tables PDF.
+    e.g. a Jiangsu filing published as a prose PDF and a tables PDF. A path that does not exist
+    raises MissingInputError before anything is yielded.
     """
+    paths = list(paths)
+    check_inputs(paths)
     for path in paths:
         if path.is_dir() and group:
             files = tuple(_supported_under(path, recursive=False))

@@ -15,6 +15,7 @@ from tests.conftest import GOLD_DIR, REPO, corpus_files, needs_corpus
 
 runner = CliRunner()
 SAMPLE = REPO / "examples" / "zhaoxian-kegongxin-2024.txt"
+EXAMPLE_GOLD = REPO / "examples" / "gold" / "zhaoxian-kegongxin-2024.json"
 COUNTED = ("documents", "tables", "line_items", "performance_cards", "indicators", "narrative")
 
 
@@ -87,6 +88,31 @@ def test_unsupported_file_is_reported_not_crashed(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "unsupported file type '.xlsx'" in result.output
 
 
+def test_quick_start_converts_the_examples_and_scores_them_against_the_shipped_gold(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(REPO / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    # README, Quick start: exactly these two commands
+    converted = runner.invoke(app, ["convert", "examples/", "--db", "x.duckdb", "--records", "out/"])
+    assert converted.exit_code == 0, converted.output
+    assert [p.name for p in Path("out").iterdir()] == [SAMPLE.with_suffix(".json").name]  # the gold is no filing
+    scored = runner.invoke(app, ["eval", "--gold", "examples/gold", "--pred", "out/", "--json", "report.json"])
+    assert scored.exit_code == 0, scored.output
+    report = json.loads(Path("report.json").read_text(encoding="utf-8"))
+    assert [d["flag"] for d in report["documents"]] == [None] and report["overall"]["cells"]["f1"] == 1.0
+
+
+def test_the_shipped_gold_is_valid_and_fails_only_the_filings_own_identities() -> None:
+    from extractor.validate import validate_record
+    from extractor.validate.arithmetic import check_record
+
+    gold = json.loads(EXAMPLE_GOLD.read_text(encoding="utf-8"))
+    assert validate_record(gold) == []
+    findings = sorted((f["severity"], f["rule_id"], f.get("row_key")) for f in check_record(gold))
+    # README, Arithmetic checks: the 单位取暖费 card plans 1.70 of 2.00; card budgets exceed 项目支出 by 0.29
+    assert findings == [("error", "card.plan_reaches_budget", "3"), ("warning", "card.budgets_vs_project", None)]
+
+
 @needs_corpus
 def test_export_records_then_eval_against_gold(tmp_path: Path) -> None:
     db, records, report = tmp_path / "c.duckdb", tmp_path / "records", tmp_path / "report.json"
@@ -125,7 +151,7 @@ def test_check_reports_the_filings_own_errors_from_the_store_and_from_files(tmp_
     assert ("card.plan_reaches_budget", "error", "1") in stored  # 000 车都印象: plan below budget
     from_db = runner.invoke(app, ["check", "--db", str(db), "--errors-only"])
     from_files = runner.invoke(app, ["check", *files, "--errors-only"])
-    assert from_db.exit_code == 0 and from_files.exit_code == 0
+    assert from_db.exit_code == 1 and from_files.exit_code == 1  # error findings present
     assert "card.plan_reaches_budget" in from_db.output and "identities fail" in from_files.output
     assert from_db.output.count("plan_reaches_budget") == from_files.output.count("plan_reaches_budget")
 
@@ -139,10 +165,7 @@ def test_a_card_failing_its_schema_is_left_out_and_the_filing_is_partial() -> No
     from extractor.pipeline import drop_invalid_parts
     from extractor.validate import validate_record
 
-    gold = json.loads((GOLD_DIR / "002_e9dd90ecd9c1084d.json").read_text(encoding="utf-8")) if (
-        GOLD_DIR / "002_e9dd90ecd9c1084d.json").exists() else None
-    if gold is None:
-        pytest.skip("gold missing")
+    gold = json.loads(EXAMPLE_GOLD.read_text(encoding="utf-8"))
     gold["performance_cards"][1]["indicators"][0]["level1"] = None
     issues = validate_record(gold)
     kept, dropped = drop_invalid_parts(gold, issues)
