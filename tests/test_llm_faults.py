@@ -1,4 +1,5 @@
-"""The LLM path under faults, against a fake OpenAI-compatible server on 127.0.0.1 (no network, no model).
+"""The LLM path under faults, against a fake OpenAI-compatible server on 127.0.0.1 (no network, no model),
+through LangChain's ChatOpenAI (the default provider).
 
 The fake answers ``POST /v1/chat/completions`` from a script, counts and keeps every request, serves a
 bounded number of requests and stops itself.
@@ -15,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from langchain_core.tracers.context import collect_runs
 
 from extractor.extract.llm import (
     ChatClient,
@@ -202,6 +204,16 @@ def test_5xx_is_retried_with_backoff_then_succeeds(make_client, sleeps) -> None:
     assert (result.tokens_in, result.tokens_out, result.mode) == (11, 7, "json_schema")
 
 
+def test_a_call_goes_through_langchains_chat_openai_with_the_fields_servers_read(make_client) -> None:
+    with FakeLLM([Reply("{}")]) as fake, collect_runs() as runs:
+        make_client(fake, max_tokens=99).complete_json([{"role": "user", "content": "hi"}], {"type": "object"}, "x")
+    assert [run.name for run in runs.traced_runs] == ["ChatOpenAI"]
+    body = fake.requests[0]
+    assert body["max_tokens"] == 99 and "max_completion_tokens" not in body  # llama.cpp reads max_tokens only
+    assert (body["model"], body["temperature"], body["messages"]) == ("fake-model", 0.0,
+                                                                      [{"role": "user", "content": "hi"}])
+
+
 def test_timeouts_are_retried_then_raise_llm_error(make_client) -> None:
     with FakeLLM([Reply("{}", delay=2.0)]) as fake:
         client = make_client(fake, timeout=0.2, max_retries=2)
@@ -266,6 +278,8 @@ def test_rejected_json_schema_falls_back_to_json_object_and_is_remembered(make_c
     formats = [body.get("response_format", {}).get("type") for body in fake.requests]
     assert formats == ["json_schema", "json_object", "json_object"]
     assert fake.requests[0]["response_format"]["json_schema"]["name"] == "table_expenditure_summary"
+    schema = fake.requests[0]["response_format"]["json_schema"]["schema"]
+    assert schema["properties"]["rows"] and fake.requests[1]["response_format"]["schema"] == schema  # llama.cpp's form
     assert client.mode == "json_object"
     assert table.status == card.status == "ok"
 

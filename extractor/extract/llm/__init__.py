@@ -1,8 +1,10 @@
-"""The LLM extractor: regions → record parts through an OpenAI-compatible chat model, every answer checked.
+"""The LLM extractor: regions → record parts through a LangChain chat model, every answer checked.
 
-``client`` is the only module that talks HTTP; ``prompts`` loads the files in ``prompts/``; ``targets``
-builds each region kind's answer schema from ``schemas/``; ``source`` quotes a region and reads its
-printed numbers; ``checks`` judges an answer; ``extract`` runs the bounded repair loop and the cache.
+``client`` is the only module that talks HTTP (ChatOpenAI on an OpenAI-compatible endpoint, or another
+provider by name through ``init_chat_model``); ``faults`` reads what a failed call means; ``prompts``
+loads the files in ``prompts/``; ``targets`` builds each region kind's answer schema from ``schemas/``;
+``source`` quotes a region and reads its printed numbers; ``checks`` judges an answer; ``extract`` runs
+the bounded repair loop and the cache.
 """
 
 from extractor.extract.llm.client import ChatClient, Completion, LLMConfig, LLMError

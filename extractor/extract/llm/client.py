@@ -1,14 +1,21 @@
-"""The one module that talks HTTP to an LLM: an OpenAI-compatible chat endpoint asked for JSON.
+"""The one module that talks HTTP to an LLM: a LangChain chat model asked for JSON.
 
-``ChatClient.complete_json`` asks for structured output (``json_schema``), falls back to ``json_object``
-and then plain text when the server rejects the response format (remembering the mode that works), and
+The model is LangChain's: ``langchain-openai``'s ``ChatOpenAI`` for any OpenAI-compatible endpoint
+(provider ``openai``, the default: ``base_url`` is the endpoint), or any provider that LangChain's
+``init_chat_model`` knows by name (``anthropic``, ``google_genai``, ``mistralai`` …, its integration
+package installed). ``ChatClient.complete_json`` asks for structured output with the answer's JSON
+Schema (``json_schema``), falls back to ``json_object`` (with the schema, as llama.cpp takes it) and
+then plain text when the server rejects the response format (remembering the mode that works), and
 retries transient faults (timeouts, connection errors, 408/429/5xx) with exponential backoff and
-jitter, honouring ``Retry-After``. Anything else raises ``LLMError`` with a one-line message. The API
-key is read from the environment for each call and never logged, stored or put in a message.
+jitter, honouring ``Retry-After``, within a total time cap. tenacity is the only retry layer: the chat
+model's own retries are off (``max_retries=0``). Anything else raises ``LLMError`` with a one-line
+message. The API key is read from the environment (for ``openai`` at each request) and never logged,
+stored or put in a message.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import threading
@@ -18,6 +25,10 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 import openai
+from langchain.chat_models import init_chat_model
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import BaseMessage
+from langchain_openai import ChatOpenAI
 from tenacity import (
     RetryCallState,
     Retrying,
@@ -28,15 +39,19 @@ from tenacity import (
     wait_random,
 )
 
+from extractor.extract.llm.faults import describe, is_transient, one_line, redact, rejects_format, retry_after
+
 MODES: tuple[str, ...] = ("json_schema", "json_object", "text")
 STRUCTURED: tuple[str, ...] = ("auto", *MODES)
 NO_KEY = "not-needed"
+#: The default provider: ``ChatOpenAI`` on the OpenAI-compatible endpoint at ``base_url``.
+OPENAI = "openai"
 
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_FORMAT_WORDS = ("response_format", "response format", "json_schema", "json_object")
-_KEY_LIKE = re.compile(r"(?i)\b(?:sk|key|bearer)[-_ ][A-Za-z0-9_\-*.]{6,}")
-_MAX_MESSAGE = 200
+_PROVIDER_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _BACKOFF = wait_exponential(multiplier=0.5, max=30.0) + wait_random(0, 0.5)
+#: with_structured_output's method for each mode, for providers other than ``openai``.
+_METHODS = {"json_schema": "json_schema", "json_object": "json_mode"}
 
 Message = Mapping[str, str]
 
@@ -52,7 +67,11 @@ class LLMError(RuntimeError):
 
 @dataclass(frozen=True)
 class LLMConfig:
-    """How to reach the model and how hard to try; invalid values raise ValueError at construction."""
+    """How to reach the model and how hard to try; invalid values raise ValueError at construction.
+
+    ``base_url`` is required for the ``openai`` provider (any OpenAI-compatible endpoint); other
+    providers take it if given ("" means the provider's own endpoint).
+    """
 
     base_url: str
     model: str
@@ -65,6 +84,7 @@ class LLMConfig:
     structured: str = "auto"
     temperature: float = 0.0
     max_tokens: int = 2048
+    provider: str = OPENAI
 
     def __post_init__(self) -> None:
         problems = _config_problems(self)
@@ -83,8 +103,11 @@ class LLMConfig:
 
 def _config_problems(config: LLMConfig) -> list[str]:
     """Return what is wrong with a config, one phrase per bad field."""
+    own_endpoint = provider_key(config.provider) != OPENAI and config.base_url == ""
     checks: list[tuple[bool, str]] = [
-        (_text(config.base_url) and config.base_url.startswith(("http://", "https://")),
+        (isinstance(config.provider, str) and bool(_PROVIDER_NAME.match(config.provider)),
+         f"provider must be a LangChain provider name, got {config.provider!r}"),
+        (own_endpoint or (_text(config.base_url) and config.base_url.startswith(("http://", "https://"))),
          f"base_url must be an http(s) URL, got {config.base_url!r}"),
         (_text(config.model), "model must be a non-empty string"),
         (isinstance(config.api_key_env, str) and bool(_ENV_NAME.match(config.api_key_env)),
@@ -99,6 +122,11 @@ def _config_problems(config: LLMConfig) -> list[str]:
         (_integer(config.max_tokens) and config.max_tokens >= 1, "max_tokens must be an integer >= 1"),
     ]
     return [message for ok, message in checks if not ok]
+
+
+def provider_key(name: str) -> str:
+    """Return a provider name as init_chat_model reads it: ``Google-GenAI`` → ``google_genai``."""
+    return name.strip().replace("-", "_").lower() if isinstance(name, str) else ""
 
 
 def _text(value: Any) -> bool:
@@ -126,18 +154,26 @@ class Completion:
 
 
 class _FormatRejected(Exception):
-    """The server refused the response_format of the current mode."""
+    """The server (or the provider's chat model) refused the response format of the current mode."""
 
 
 class ChatClient:
-    """An OpenAI-compatible chat client that answers JSON; safe to share between threads."""
+    """A LangChain chat model that answers JSON; safe to share between threads.
+
+    The chat model is built once: for ``openai`` a ChatOpenAI whose key is a function reading the
+    environment at each request; another provider is loaded through ``init_chat_model`` (with the key
+    when the variable is set), so that an unknown name or a missing integration package is a ValueError
+    before any region is sent.
+    """
 
     def __init__(self, config: LLMConfig, *, sleep: Callable[[float], None] = time.sleep) -> None:
         self.config = config
         self._sleep = sleep
-        self._http = openai.DefaultHttpxClient()
+        self._provider = provider_key(config.provider)
+        self._http = openai.DefaultHttpxClient() if self._provider == OPENAI else None
         self._lock = threading.Lock()
         self._mode = "json_schema" if config.structured == "auto" else config.structured
+        self._chat = self._openai_model() if self._provider == OPENAI else self._provider_model()
 
     @property
     def model(self) -> str:
@@ -152,7 +188,8 @@ class ChatClient:
 
     def close(self) -> None:
         """Close the connection pool."""
-        self._http.close()
+        if self._http is not None:
+            self._http.close()
 
     def __enter__(self) -> ChatClient:
         return self
@@ -166,11 +203,11 @@ class ChatClient:
         while True:
             mode = self.mode
             try:
-                response = self._call_with_retries(messages, response_format(mode, schema, name))
+                message, text = self._call_with_retries(messages, mode, schema, name)
             except _FormatRejected:
                 self._fall_back(mode)
                 continue
-            return _completion(response, time.monotonic() - start, mode)
+            return _completion(message, text, time.monotonic() - start, mode)
 
     def _fall_back(self, rejected: str) -> None:
         """Move to the next mode after ``rejected`` (once, whichever thread sees it first)."""
@@ -181,7 +218,8 @@ class ChatClient:
             if self._mode == rejected:
                 self._mode = MODES[MODES.index(rejected) + 1]
 
-    def _call_with_retries(self, messages: Sequence[Message], fmt: dict[str, Any] | None) -> Any:
+    def _call_with_retries(self, messages: Sequence[Message], mode: str, schema: dict[str, Any],
+                           name: str) -> tuple[BaseMessage, str]:
         """Call once, retrying transient faults within the attempt and time caps."""
         attempts = [0]
         retrying = Retrying(
@@ -192,29 +230,96 @@ class ChatClient:
             reraise=True,
         )
         try:
-            return retrying(self._call_once, messages, fmt, attempts)
-        except _FormatRejected:
+            return retrying(self._call_once, messages, mode, schema, name, attempts)
+        except (_FormatRejected, LLMError):
             raise
-        except openai.OpenAIError as exc:
+        except Exception as exc:  # a transient fault, retried until a cap
             raise self._error(exc, attempts[0]) from None
 
-    def _call_once(self, messages: Sequence[Message], fmt: dict[str, Any] | None, attempts: list[int]) -> Any:
-        """One HTTP request; the key is read now and lives only as long as this call."""
+    def _call_once(self, messages: Sequence[Message], mode: str, schema: dict[str, Any], name: str,
+                   attempts: list[int]) -> tuple[BaseMessage, str]:
+        """One request through the chat model."""
         attempts[0] += 1
-        api = openai.OpenAI(base_url=self.config.base_url, api_key=os.environ.get(self.config.api_key_env) or NO_KEY,
-                            timeout=self.config.timeout, max_retries=0, http_client=self._http)
-        request: dict[str, Any] = {"model": self.config.model, "messages": list(messages),
-                                   "temperature": self.config.temperature, "max_tokens": self.config.max_tokens}
-        if fmt:
-            request["response_format"] = fmt
         try:
-            return api.chat.completions.create(**request)
-        except openai.APIStatusError as exc:
-            if fmt and rejects_format(exc):
-                raise _FormatRejected() from None
+            return self._invoke([dict(m) for m in messages], mode, schema, name)
+        except _FormatRejected:
             raise
-        except ValueError as exc:  # a 2xx whose body is not JSON
-            raise LLMError(f"the server's answer is not a chat completion ({type(exc).__name__})") from None
+        except Exception as exc:  # the provider SDK's errors, whatever the provider
+            if mode != "text" and rejects_format(exc):
+                raise _FormatRejected() from None
+            if is_transient(exc):
+                raise
+            raise self._error(exc, attempts[0]) from None
+
+    def _invoke(self, messages: list[dict[str, str]], mode: str, schema: dict[str, Any],
+                name: str) -> tuple[BaseMessage, str]:
+        """Ask the chat model; return its message and the answer text."""
+        if self._provider == OPENAI:
+            message = self._chat.invoke(messages, extra_body=self._openai_body(mode, schema, name))
+            return message, _text_of(message)
+        if mode == "text":
+            message = self._chat.invoke(messages)
+            return message, _text_of(message)
+        try:
+            runnable = self._chat.with_structured_output({**schema, "title": name}, method=_METHODS[mode],
+                                                         include_raw=True)
+        except Exception:  # the provider's model has no such method, or cannot take this schema with it
+            raise _FormatRejected() from None
+        result: Any = runnable.invoke(messages)  # include_raw: {"raw": message, "parsed": …, "parsing_error": …}
+        message = result["raw"]
+        text = _text_of(message)  # the answer as the model wrote it: the checks parse and judge it
+        if not text.strip() and isinstance(result.get("parsed"), dict | list):  # answered by a tool call
+            text = json.dumps(result["parsed"], ensure_ascii=False)
+        return message, text
+
+    def _openai_body(self, mode: str, schema: dict[str, Any], name: str) -> dict[str, Any]:
+        """The request fields ChatOpenAI sends as given: ``response_format`` and ``max_tokens``.
+
+        They travel in ``extra_body``, byte for byte as the server reads them: a top-level
+        ``response_format`` makes LangChain call the SDK's ``parse``, which raises on an answer cut at
+        ``max_tokens`` (the repair loop feeds such answers back) and knows only OpenAI's forms (llama.cpp
+        takes ``json_object`` with a ``schema``); ChatOpenAI renames ``max_tokens`` to
+        ``max_completion_tokens``, which llama.cpp, Ollama and others ignore.
+        """
+        body: dict[str, Any] = {"max_tokens": self.config.max_tokens}
+        fmt = response_format(mode, schema, name)
+        if fmt:
+            body["response_format"] = fmt
+        return body
+
+    def _openai_model(self) -> BaseChatModel:
+        """ChatOpenAI on the OpenAI-compatible endpoint at ``base_url``; its own retries off."""
+        params: dict[str, Any] = {
+            "model": self.config.model, "base_url": self.config.base_url, "api_key": self._read_key,
+            "timeout": self.config.timeout, "max_retries": 0, "temperature": self.config.temperature,
+            "http_client": self._http, "use_responses_api": False,
+        }
+        return ChatOpenAI(**params)
+
+    def _read_key(self) -> str:
+        """The API key, read from the environment at each request (a local server needs none)."""
+        return os.environ.get(self.config.api_key_env) or NO_KEY
+
+    def _provider_model(self) -> BaseChatModel:
+        """The provider's chat model through ``init_chat_model``; raise ValueError (one line) if it cannot be
+        loaded. The key is passed when the variable named by ``api_key_env`` is set; otherwise the
+        integration reads its own (e.g. ``ANTHROPIC_API_KEY``)."""
+        params: dict[str, Any] = {"model_provider": self._provider, "temperature": self.config.temperature,
+                                  "max_tokens": self.config.max_tokens, "timeout": self.config.timeout,
+                                  "max_retries": 0}
+        key = os.environ.get(self.config.api_key_env)
+        if key:
+            params["api_key"] = key
+        if self.config.base_url:
+            params["base_url"] = self.config.base_url
+        try:
+            return init_chat_model(self.config.model, **params)
+        except ImportError as exc:  # LangChain's message names the pip package
+            raise ValueError(f"LLM provider {self.config.provider!r} needs its LangChain integration: "
+                             f"{one_line(str(exc), 400)}") from None
+        except Exception as exc:  # an unknown name (the message lists the known ones), a bad setting
+            text = redact(one_line(str(exc), 800), key)
+            raise ValueError(f"LLM provider {self.config.provider!r} cannot be used: {text}") from None
 
     def _wait(self, state: RetryCallState) -> float:
         """Retry-After when the server sends one, else exponential backoff with jitter; never past the cap."""
@@ -225,96 +330,44 @@ class ChatClient:
         remaining = self.config.total_time_cap - (state.seconds_since_start or 0.0)
         return max(0.0, min(delay, remaining))
 
-    def _error(self, exc: openai.OpenAIError, attempts: int) -> LLMError:
-        """Turn an SDK error into a one-line LLMError without the key."""
+    def _error(self, exc: BaseException, attempts: int) -> LLMError:
+        """Turn a provider error into a one-line LLMError without the key."""
         status = getattr(exc, "status_code", None)
         text = describe(exc, self.config.timeout)
         if is_transient(exc):
             text = f"gave up after {attempts} attempt(s): {text}"
-        return LLMError(redact(text, os.environ.get(self.config.api_key_env)), status=status, attempts=attempts)
+        return LLMError(redact(text, os.environ.get(self.config.api_key_env)),
+                        status=status if isinstance(status, int) else None, attempts=attempts)
 
 
 def response_format(mode: str, schema: dict[str, Any], name: str) -> dict[str, Any] | None:
-    """Return the response_format for a mode (None in text mode)."""
+    """Return the OpenAI-compatible response_format for a mode (None in text mode)."""
     if mode == "json_schema":
         return {"type": "json_schema", "json_schema": {"name": name, "schema": schema, "strict": False}}
     if mode == "json_object":
-        return {"type": "json_object"}
+        return {"type": "json_object", "schema": schema}
     return None
 
 
-def is_transient(exc: BaseException) -> bool:
-    """Return True for faults worth retrying: timeouts, connection errors, 408, 429, 5xx."""
-    if isinstance(exc, openai.APIConnectionError):  # APITimeoutError included
-        return True
-    if isinstance(exc, openai.APIStatusError):
-        return exc.status_code in (408, 429) or exc.status_code >= 500
-    return False
+def _text_of(message: BaseMessage) -> str:
+    """The answer text of a chat message (content given as a string or as content blocks)."""
+    content = message.content
+    if isinstance(content, str):
+        return content
+    return "".join(block if isinstance(block, str) else str(block.get("text", ""))
+                   for block in content if isinstance(block, str | dict))
 
 
-def rejects_format(exc: openai.APIStatusError) -> bool:
-    """Return True when the server says it does not take the response_format: a 400/422 naming it, or a
-    500 whose message names ``response_format`` (llama-cpp-python's server fails its request validation so)."""
-    text = f"{exc.message} {exc.body}".lower()
-    if exc.status_code in (400, 422):
-        return any(word in text for word in _FORMAT_WORDS)
-    return exc.status_code == 500 and "response_format" in text
-
-
-def retry_after(exc: BaseException | None) -> float | None:
-    """Return the seconds a 429/503 asks to wait (Retry-After or retry-after-ms), if it says."""
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None)
-    if headers is None:
-        return None
-    millis = _seconds(headers.get("retry-after-ms"))
-    if millis is not None:
-        return millis / 1000
-    return _seconds(headers.get("retry-after"))
-
-
-def _seconds(value: str | None) -> float | None:
-    try:
-        seconds = float(value) if value is not None else None
-    except ValueError:
-        return None
-    return seconds if seconds is not None and seconds >= 0 else None
-
-
-def describe(exc: BaseException, timeout: float) -> str:
-    """Return a one-line description of an SDK error."""
-    if isinstance(exc, openai.APITimeoutError):
-        return f"request timed out after {timeout:g}s"
-    if isinstance(exc, openai.APIConnectionError):
-        return "connection failed"
-    if isinstance(exc, openai.APIStatusError):
-        return f"HTTP {exc.status_code}: {_one_line(exc.message)}"
-    return f"{type(exc).__name__}: {_one_line(str(exc))}"
-
-
-def _one_line(text: str) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= _MAX_MESSAGE else line[: _MAX_MESSAGE - 1] + "…"
-
-
-def redact(text: str, key: str | None) -> str:
-    """Remove the API key (and anything shaped like one) from a message."""
-    if key and len(key) >= 4:
-        text = text.replace(key, "[redacted]")
-    return _KEY_LIKE.sub("[redacted]", text)
-
-
-def _completion(response: Any, latency_s: float, mode: str) -> Completion:
-    """Read the answer text and token usage from a chat completion."""
-    choices = getattr(response, "choices", None)
-    if not choices:
-        raise LLMError("the server answered with no choices")
-    usage = getattr(response, "usage", None)
+def _completion(message: BaseMessage, text: str, latency_s: float, mode: str) -> Completion:
+    """Read the token usage (LangChain's usage metadata) and the finish reason of an answer."""
+    usage = getattr(message, "usage_metadata", None) or {}
+    metadata = message.response_metadata or {}
+    finish = metadata.get("finish_reason") or metadata.get("stop_reason")
     return Completion(
-        text=choices[0].message.content or "",
-        tokens_in=int(getattr(usage, "prompt_tokens", 0) or 0),
-        tokens_out=int(getattr(usage, "completion_tokens", 0) or 0),
+        text=text,
+        tokens_in=int(usage.get("input_tokens", 0) or 0),
+        tokens_out=int(usage.get("output_tokens", 0) or 0),
         latency_s=round(latency_s, 6),
         mode=mode,
-        finish_reason=getattr(choices[0], "finish_reason", None),
+        finish_reason=str(finish) if finish is not None else None,
     )
