@@ -28,15 +28,18 @@ from extractor.store import (
     write_document,
 )
 from extractor.store import database as store_database
-from tests.conftest import GOLD_DIR, gold_files, needs_gold, shared_params, shared_reason
+from tests.conftest import EXAMPLES, GOLD_DIR, gold_files, needs_gold, shared_params, shared_reason
 
 GOLD_FILES = gold_files()
+#: The gold record shipped with the example filing: the payload of the tests that need any record.
+SHIPPED = EXAMPLES / "gold" / "zhaoxian-kegongxin-2024.json"
+SAMPLE = SHIPPED.stem
 CHILD_TABLES = ("tables", "line_items", "performance_cards", "indicators", "narrative", "findings")
 
 
 def load_gold(stem: str) -> dict[str, Any]:
-    """Return a gold record of ../shared/gold as a payload; skip the test without it."""
-    path = GOLD_DIR / f"{stem}.json"
+    """Return the shipped gold record, or one of ../shared/gold (skipping the test without it)."""
+    path = SHIPPED if stem == SAMPLE else GOLD_DIR / f"{stem}.json"
     if not path.is_file():
         pytest.skip(shared_reason(f"the gold record gold/{stem}.json"))
     return json.loads(path.read_text(encoding="utf-8"))
@@ -97,7 +100,8 @@ def con(db_path: Path):
     connection.close()
 
 
-@pytest.mark.parametrize("gold", shared_params(GOLD_FILES, "the gold records (gold/)"), ids=lambda p: p.stem)
+@pytest.mark.parametrize("gold", [SHIPPED, *shared_params(GOLD_FILES, "the gold records (gold/)")],
+                         ids=lambda p: p.stem)
 def test_write_stores_one_line_item_per_non_null_value(con: Any, gold: Path) -> None:
     record = load_gold(gold.stem)
     doc = make_doc(gold.stem, record)
@@ -112,13 +116,13 @@ def test_write_stores_one_line_item_per_non_null_value(con: Any, gold: Path) -> 
 
 
 def test_document_columns_come_from_the_record(con: Any) -> None:
-    doc = make_doc("000_e4300b43dd08e525", load_gold("000_e4300b43dd08e525"))
+    doc = make_doc(SAMPLE, load_gold(SAMPLE))
     write_document(con, doc)
     row = con.execute(
         "SELECT agency_code, agency_name, fiscal_year, budget_level, currency_unit, status, pages, "
         "timings->>'$.extract' FROM documents"
     ).fetchone()
-    assert row == ("306001", "平乡县科技和工业信息化局", 2025, "unit", "万元", "ok", 12, "1.0")
+    assert row == ("350", "赵县科学技术和工业信息化局", 2024, "department", "万元", "ok", 12, "1.0")
 
 
 def test_row_keys_follow_the_contract() -> None:
@@ -151,7 +155,7 @@ def test_line_items_carry_keys_units_and_provenance(con: Any) -> None:
 
 
 def test_writing_the_same_document_twice_keeps_identical_counts(con: Any) -> None:
-    doc = make_doc("001_ac22084b5fc62f54", load_gold("001_ac22084b5fc62f54"))
+    doc = make_doc(SAMPLE, load_gold(SAMPLE))
     write_document(con, doc)
     first = counts(con)
     write_document(con, doc)
@@ -159,13 +163,13 @@ def test_writing_the_same_document_twice_keeps_identical_counts(con: Any) -> Non
 
 
 def test_changed_file_replaces_its_previous_version(con: Any) -> None:
-    old = make_doc("002_e9dd90ecd9c1084d", load_gold("002_e9dd90ecd9c1084d"))
+    old = make_doc(SAMPLE, load_gold(SAMPLE))
     write_document(con, old)
-    write_document(con, make_doc("000_e4300b43dd08e525", load_gold("000_e4300b43dd08e525")))
+    write_document(con, make_doc("another", load_gold(SAMPLE)))
     before = counts(con)
-    changed = load_gold("002_e9dd90ecd9c1084d")
+    changed = load_gold(SAMPLE)
     changed["tables"] = changed["tables"][:1]
-    new = make_doc("002_e9dd90ecd9c1084d", changed, salt=b"edited on disk")
+    new = make_doc(SAMPLE, changed, salt=b"edited on disk")
     assert new.document_id != old.document_id and new.source_path == old.source_path
     write_document(con, new)
     assert all(count == 0 for count in counts(con, old.document_id).values())
@@ -178,7 +182,7 @@ def test_changed_file_replaces_its_previous_version(con: Any) -> None:
 def test_failure_mid_write_leaves_previous_version_intact(
     con: Any, monkeypatch: pytest.MonkeyPatch, same_id: bool
 ) -> None:
-    old = make_doc("000_e4300b43dd08e525", load_gold("000_e4300b43dd08e525"))
+    old = make_doc(SAMPLE, load_gold(SAMPLE))
     write_document(con, old)
     before = counts(con)
     real_insert = store_database._insert_rows
@@ -189,8 +193,7 @@ def test_failure_mid_write_leaves_previous_version_intact(
         real_insert(connection, table, columns, rows)
 
     monkeypatch.setattr(store_database, "_insert_rows", failing_insert)
-    new = make_doc("000_e4300b43dd08e525", load_gold("000_e4300b43dd08e525"),
-                   salt=b"" if same_id else b"v2")
+    new = make_doc(SAMPLE, load_gold(SAMPLE), salt=b"" if same_id else b"v2")
     with pytest.raises(RuntimeError, match="disk full"):
         write_document(con, new)
     assert counts(con) == before
@@ -199,7 +202,7 @@ def test_failure_mid_write_leaves_previous_version_intact(
 
 
 def test_bad_finding_rolls_back_the_whole_document(con: Any) -> None:
-    doc = make_doc("js-rd-2019", load_gold("js-rd-2019"), findings=[{"rule_id": "x", "severty": "error"}])
+    doc = make_doc(SAMPLE, load_gold(SAMPLE), findings=[{"rule_id": "x", "severty": "error"}])
     with pytest.raises(ValueError, match="severty"):
         write_document(con, doc)
     assert counts(con) == dict.fromkeys(counts(con), 0)
@@ -211,7 +214,7 @@ def test_findings_are_stored(con: Any) -> None:
         "row_key": "合计", "value_key": "total", "expected": 10.0, "actual": 9.5, "difference": -0.5,
         "page": 4, "message": "合计 does not add up",
     }
-    doc = make_doc("js-rd-2019", load_gold("js-rd-2019"), findings=[finding, {"rule_id": "other"}])
+    doc = make_doc(SAMPLE, load_gold(SAMPLE), findings=[finding, {"rule_id": "other"}])
     write_document(con, doc)
     rows = con.execute("SELECT rule_id, difference, page FROM findings ORDER BY rule_id").fetchall()
     assert rows == [("expenditure_summary.total", -0.5, 4), ("other", None, None)]
@@ -227,34 +230,33 @@ def test_failed_document_gets_a_row_and_no_children(con: Any) -> None:
     with pytest.raises(ValueError):
         make_doc("sh-bgs-2025", None, status="ok")
     with pytest.raises(ValueError):
-        make_doc("sh-bgs-2025", load_gold("sh-bgs-2025"), status="done")
+        make_doc(SAMPLE, load_gold(SAMPLE), status="done")
 
 
 def test_failed_conversion_replaces_an_earlier_success(con: Any) -> None:
-    write_document(con, make_doc("sh-bgs-2025", load_gold("sh-bgs-2025")))
-    write_document(con, make_doc("sh-bgs-2025", None, status="failed", error="boom"))
+    write_document(con, make_doc(SAMPLE, load_gold(SAMPLE)))
+    write_document(con, make_doc(SAMPLE, None, status="failed", error="boom"))
     assert counts(con)["documents"] == 1
     assert counts(con)["line_items"] == 0
 
 
-@pytest.mark.parametrize("gold", shared_params(GOLD_FILES, "the gold records (gold/)"), ids=lambda p: p.stem)
+@pytest.mark.parametrize("gold", [SHIPPED, *shared_params(GOLD_FILES, "the gold records (gold/)")],
+                         ids=lambda p: p.stem)
 def test_export_records_round_trips(db_path: Path, tmp_path: Path, gold: Path) -> None:
     record = load_gold(gold.stem)
     with open_store(db_path) as con:
         write_document(con, make_doc(gold.stem, copy.deepcopy(record)))
-        other = next(path.stem for path in GOLD_FILES if path != gold)
-        write_document(con, make_doc(other, None, status="failed", error="x"))
+        write_document(con, make_doc("other", None, status="failed", error="x"))
     written = export(db_path, "records", tmp_path / "records")
     assert [path.name for path in written] == [f"{gold.stem}.json"]
     assert json.loads(written[0].read_text(encoding="utf-8")) == record
     assert "\\u" not in written[0].read_text(encoding="utf-8")
 
 
-@needs_gold
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
 def test_table_exports_are_readable_by_duckdb(db_path: Path, tmp_path: Path, fmt: str) -> None:
     with open_store(db_path) as con:
-        for gold in GOLD_FILES:
+        for gold in [SHIPPED, *GOLD_FILES]:
             write_document(con, make_doc(gold.stem, load_gold(gold.stem)))
         finish_run(con, start_run(con, "convert", "rules"), files_total=5, converted=5, failed=0)
         expected = counts(con) | {"runs": 1, "llm_calls": 0, "llm_cache": 0, "schema_migrations": LATEST_VERSION}
@@ -274,10 +276,10 @@ def test_export_writes_every_table_of_the_store(con: Any) -> None:
 
 def test_query_returns_columns_and_rows(db_path: Path) -> None:
     with open_store(db_path) as con:
-        write_document(con, make_doc("000_e4300b43dd08e525", load_gold("000_e4300b43dd08e525")))
+        write_document(con, make_doc(SAMPLE, load_gold(SAMPLE)))
     columns, rows = query(db_path, "SELECT agency_name, project_total FROM v_project_spending")
     assert columns == ["agency_name", "project_total"]
-    assert rows == [("平乡县科技和工业信息化局", 2370.22)]
+    assert rows == [("赵县科学技术和工业信息化局", 983.34)]
 
 
 def test_query_is_read_only_and_reports_errors(db_path: Path) -> None:
