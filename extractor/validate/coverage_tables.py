@@ -1,0 +1,356 @@
+"""Every printed amount of a table is a cell of the record, on the row that prints it (pure).
+
+The record's rows are anchored, in order, to the printed lines of the table's region: a row's values
+must all stand on one line (else each is looked for on its own, for rows a dump wrapped), and the text
+printed just before them (since the previous amount) must carry the row's code or name. What the rows
+leave over is checked: a printed amount no row took is unplaced; a row value printed nowhere is
+unprinted; a row whose values stand under another row's label is mislabelled.
+
+Printed numbers that are not amounts are recognised and left alone: zeros (the contract reads 0 and
+blank alike), bare integers of 3/5/6/7 digits (codes), years, small bare integers (序号, 行次, 栏次,
+page numbers), figures in a note under the table (注：…, prose, not cells), integers in the header above
+the first row, and amounts in a printed column no row of the record takes a value from (a column the
+contract has no key for, e.g. the fund-source columns of a 政府采购 table).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from extractor.ingest.text import Line
+from extractor.record.kinds import SIDED_KINDS
+from extractor.record.normalize import normalize_name, normalize_text
+from extractor.validate.coverage_tokens import (
+    SAME,
+    Token,
+    cell_words,
+    is_code_shaped,
+    is_column_numbers,
+    is_note_line,
+    is_year,
+    region_tokens,
+    tail_figures,
+)
+from extractor.validate.rules_common import Finding, Rule, Site, TableView, make_finding, number, row_values
+
+UNPLACED = Rule(
+    "coverage.unplaced_amount", "error",
+    "An amount printed inside a table's region is a cell of no row of the record's table of that kind "
+    "(a dropped or merged row, a lost page, a number split or misread).",
+)
+UNPRINTED = Rule(
+    "coverage.unprinted_value", "error",
+    "A value of the record's table is printed nowhere in the table's region (misread digit, split number, "
+    "invented figure).",
+)
+ROW_LABEL = Rule(
+    "coverage.row_label", "error",
+    "A row's values are printed under another label: the text printed before them carries neither the row's "
+    "code nor its name (rows swapped, merged or shifted).",
+)
+COLUMN = Rule(
+    "coverage.column_mismatch", "error",
+    "A value stands in the printed column of another value key (read into the neighbouring column).",
+)
+RULES: tuple[Rule, ...] = (UNPLACED, UNPRINTED, ROW_LABEL, COLUMN)
+
+#: Share of a name's characters the printed label must carry (canonical 三公 names differ a little from print).
+_NAME_SHARE = 0.6
+#: How many lines below a row its continuation line is looked for.
+_CONTINUATION_REACH = 8
+#: Rows sharing one printed line in a table that is not two-sided: a table printed horizontally.
+_HORIZONTAL_ROWS = 3
+#: Bare integers up to this many digits are ordinals (序号/行次/栏次), quantities or page numbers.
+_SMALL_DIGITS = 2
+
+
+@dataclass
+class _Placed:
+    tokens: dict[str, Token] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    label_ok: bool = True
+
+
+def _row_amounts(view: TableView, index: int) -> list[tuple[str, float]]:
+    found = []
+    for key, raw in row_values(view.rows[index]).items():
+        value = number(raw)
+        if value is not None and abs(value) >= SAME:
+            found.append((key, value))
+    return found
+
+
+def _match(amounts: list[tuple[str, float]], pool: list[Token]) -> dict[str, Token] | None:
+    """Assign each amount an equal token of ``pool`` (formatted tokens first, printed order); None if any lacks one."""
+    free = sorted(pool, key=lambda t: (not t.formatted,))
+    chosen: dict[str, Token] = {}
+    for key, value in amounts:
+        token = next((t for t in free if abs(t.value - value) < SAME), None)
+        if token is None:
+            return None
+        free.remove(token)
+        chosen[key] = token
+    return chosen
+
+
+class _Ledger:
+    """The tokens of a region with what is used, and the label text printed before each token."""
+
+    def __init__(self, lines: Sequence[Line]) -> None:
+        self.lines = lines
+        self.tokens = region_tokens(lines)
+        self.used: set[int] = set()
+        self.by_line: dict[int, list[int]] = {}
+        for token in self.tokens:
+            self.by_line.setdefault(token.line, []).append(token.order)
+
+    def free_on(self, line: int) -> list[Token]:
+        return [self.tokens[i] for i in self.by_line.get(line, []) if i not in self.used]
+
+    def use(self, chosen: dict[str, Token]) -> None:
+        self.used.update(token.order for token in chosen.values())
+
+    def label_before(self, first: Token) -> str:
+        """The text printed before ``first`` since the previous row's last number (a number another row took, or
+        an amount on an earlier line): the row's label. Amounts on the same line that no row took are columns
+        the record keeps no key for (last year's figures) and stay inside the label."""
+        stop = next((j for j in range(first.order - 1, -1, -1) if j in self.used
+                     or (self.tokens[j].formatted and self.tokens[j].line < first.line)), None)
+        begin = self.tokens[stop] if stop is not None else None
+        start = (begin.line, begin.cell) if begin is not None else (max(first.line - 6, 0), 0)
+        end = (first.line, first.cell)
+        parts: list[str] = []
+        for n in range(start[0], end[0] + 1):
+            for c, text in enumerate(self.lines[n].cells):
+                if (n, c) < start or (n, c) > end:
+                    continue
+                words = cell_words(text)
+                lo = begin.word + 1 if begin is not None and (n, c) == start else 0
+                hi = first.word if (n, c) == end else len(words)
+                parts += words[lo:hi]
+        return normalize_text(" ".join([*parts, *self._continuation(first.line)]))
+
+    def _continuation(self, line: int) -> list[str]:
+        """The words of the row's continuation line in a cell dump: the next line that starts with a blank
+        cell and prints digits but no amount (a code or name wrapped over a page break), page headers between."""
+        if len(self.lines[line].cells) <= 1:
+            return []
+        for n in range(line + 1, min(line + 1 + _CONTINUATION_REACH, len(self.lines))):
+            cells = self.lines[n].cells
+            if any(self.tokens[i].formatted for i in self.by_line.get(n, [])):
+                return []
+            if len(cells) > 1 and not cells[0] and n in self.by_line and not is_column_numbers(self.lines[n]):
+                return [w for c in cells for w in cell_words(c)]
+        return []
+
+
+def label_matches(view: TableView, index: int, label: str) -> bool:
+    """True when the printed label carries the row's code, or most characters of its name."""
+    code = view.code(index)
+    if code and code in label.replace(" ", ""):
+        return True
+    name = normalize_name((view.rows[index].get("name") or "").split("/")[-1])
+    chars = [c for c in name if c.isalnum()]
+    if not chars:
+        return True
+    return sum(1 for c in chars if c in label) >= _NAME_SHARE * len(chars)
+
+
+def _line_order(start: int, count: int) -> list[int]:
+    return [*range(start, count), *range(0, start)]
+
+
+def _place_row(view: TableView, index: int, ledger: _Ledger, cursor: int) -> tuple[_Placed, int]:
+    amounts = _row_amounts(view, index)
+    if not amounts:
+        return _Placed(), cursor
+    fallback: tuple[int, dict[str, Token]] | None = None
+    for line in _line_order(cursor, len(ledger.lines)):
+        chosen = _match(amounts, ledger.free_on(line))
+        if chosen is None:
+            continue
+        first = min(chosen.values(), key=lambda t: t.order)
+        if label_matches(view, index, ledger.label_before(first)):
+            ledger.use(chosen)
+            return _Placed(chosen), line
+        fallback = fallback or (line, chosen)
+    if fallback is not None:
+        ledger.use(fallback[1])
+        return _Placed(fallback[1], label_ok=False), fallback[0]
+    return _place_apart(amounts, ledger, cursor)
+
+
+def _place_apart(amounts: list[tuple[str, float]], ledger: _Ledger, cursor: int) -> tuple[_Placed, int]:
+    """A row whose values stand on several lines: take each from the first line (from the cursor) printing it."""
+    placed = _Placed()
+    for key, value in amounts:
+        for line in _line_order(cursor, len(ledger.lines)):
+            chosen = _match([(key, value)], ledger.free_on(line))
+            if chosen is not None:
+                ledger.use(chosen)
+                placed.tokens.update(chosen)
+                break
+        else:
+            placed.missing.append(key)
+    lines = [t.line for t in placed.tokens.values()]
+    return placed, min(lines) if lines else cursor
+
+
+@dataclass(frozen=True)
+class TableCoverage:
+    """What anchoring a record table to its printed lines found: findings, and how many rows were anchored."""
+
+    findings: list[Finding]
+    anchored: int
+    printed_amounts: int
+
+
+def check_table_coverage(view: TableView, lines: Sequence[Line]) -> TableCoverage:
+    """Anchor the table's rows to the region's lines; return unplaced, unprinted and mislabelled findings."""
+    ledger = _Ledger(lines)
+    findings: list[Finding] = []
+    cursor = 0
+    placements: list[_Placed] = []
+    for index in view.indices():
+        placed, cursor = _place_row(view, index, ledger, cursor)
+        placements.append(placed)
+    horizontal = _accept_horizontal(view, placements)
+    for index, placed in enumerate(placements):
+        findings += _row_findings(view, index, placed, lines)
+    findings += column_findings(view, placements)
+    anchored = sum(1 for p in placements if p.tokens)
+    first_row_line = min((t.line for p in placements for t in p.tokens.values()), default=None)
+    keyed = _keyed_columns(ledger)
+    row_lines = {t.line for i, t in enumerate(ledger.tokens) if i in ledger.used}
+    leftovers = [t for i, t in enumerate(ledger.tokens) if i not in ledger.used]
+    for token in leftovers:
+        if token.line in horizontal and not token.zero:
+            findings.append(_unplaced(view, token, lines[token.line]))
+        elif (_is_amount(token, lines, first_row_line, keyed, token.line in row_lines)
+              and not _restates_subtotal(token, ledger)):
+            findings.append(_unplaced(view, token, lines[token.line]))
+    printed = sum(1 for t in ledger.tokens if t.formatted and not t.zero)
+    return TableCoverage(findings, anchored, printed)
+
+
+def _row_findings(view: TableView, index: int, placed: _Placed, lines: Sequence[Line]) -> list[Finding]:
+    findings = []
+    for key in placed.missing:
+        value = view.value(index, key)
+        site = view.site(index, key)
+        message = f"{view.label(index)} {key} {value:.2f} is printed nowhere in the table"
+        findings.append(make_finding(UNPRINTED, site, None, value, message))
+    if not placed.label_ok and placed.tokens:
+        token = min(placed.tokens.values(), key=lambda t: (t.line, t.cell))
+        site = Site(view.kind, view.keys[index], None, view.label(index), token.page)
+        text = _short(lines[token.line].text)
+        message = f"{view.label(index)}: its values are printed under another label (page {token.page}: {text})"
+        findings.append(make_finding(ROW_LABEL, site, None, None, message))
+    return findings
+
+
+def _accept_horizontal(view: TableView, placements: list[_Placed]) -> set[int]:
+    """A table printed as one row of figures under a header of row names (a horizontal 三公 table) has its rows'
+    labels in the header: rows that share one line, three or more of them, are not label-checked. Return
+    those lines (every figure on them is some row's)."""
+    if view.kind in SIDED_KINDS:
+        return set()
+    lines = [min(t.line for t in p.tokens.values()) for p in placements if p.tokens]
+    shared = {line for line in lines if lines.count(line) >= _HORIZONTAL_ROWS}
+    for placed in placements:
+        if placed.tokens and min(t.line for t in placed.tokens.values()) in shared:
+            placed.label_ok = True
+    return shared
+
+
+def _same_column(a: Token, b: Token) -> bool:
+    if a.span is not None and b.span is not None:
+        return a.span[0] < b.span[1] and b.span[0] < a.span[1]
+    return a.cell == b.cell
+
+
+def column_findings(view: TableView, placements: list[_Placed]) -> list[Finding]:
+    """A value whose printed column other keys' values share more than its own key's do (layouts with columns:
+    cells of a tab or Word dump, x extents of a PDF page). Rows of one line (horizontal tables) are left out."""
+    placed = [(i, key, t) for i, p in enumerate(placements) for key, t in p.tokens.items()
+              if t.span is not None or t.cell > 0]
+    lines = [t.line for _, _, t in placed]
+    placed = [(i, key, t) for i, key, t in placed if lines.count(t.line) < len(placed) or len(placed) < 4]
+    findings = []
+    for index, key, token in placed:
+        shares: dict[str, int] = {}
+        for other_index, other_key, other in placed:
+            if other_index != index and _same_column(token, other):
+                shares[other_key] = shares.get(other_key, 0) + 1
+        best = max(shares, key=lambda k: shares[k], default=key)
+        if best != key and shares[best] > shares.get(key, 0):
+            site = view.site(index, key)
+            message = (f"{view.label(index)} {key} {token.text} is printed in the {best} column "
+                       f"(page {token.page})")
+            findings.append(make_finding(COLUMN, site, None, token.value, message))
+    return findings
+
+
+def _restates_subtotal(token: Token, ledger: _Ledger) -> bool:
+    """True for the single item of a breakdown printed under a 小计 line, restating it in the same column
+    (收入总表 listed by source: 一般公共预算资金 小计 18,330.37 / 公共财政拨款资金 18,330.37)."""
+    above = [t for t in ledger.tokens[: token.order] if t.line < token.line]
+    if not above or any(is_code_shaped(t) for t in ledger.free_on(token.line) if t.cell < token.cell):
+        return False
+    line = above[-1].line
+    if "小计" not in normalize_text(ledger.lines[line].text):
+        return False
+    return any(t.order in ledger.used and t.cell == token.cell and abs(t.value - token.value) < SAME
+               for t in above if t.line == line)
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Where the rows' values are printed: cell positions (cell dumps) and x extents (PDF pages)."""
+
+    cells: frozenset[int]
+    spans: tuple[tuple[float, float], ...]
+    known: bool
+
+    def keyed(self, token: Token) -> bool:
+        if not self.known:
+            return True
+        if token.span is not None:
+            return any(a < token.span[1] and token.span[0] < b for a, b in self.spans)
+        return token.cell in self.cells
+
+
+def _keyed_columns(ledger: _Ledger) -> _Columns:
+    """The columns rows take values from (unknown for a layout with one cell per line and no positions)."""
+    used = [ledger.tokens[i] for i in ledger.used]
+    known = any(len(line.cells) > 1 for line in ledger.lines)
+    return _Columns(frozenset(t.cell for t in used), tuple(t.span for t in used if t.span is not None), known)
+
+
+def _is_amount(token: Token, lines: Sequence[Line], first_row_line: int | None, columns: _Columns,
+               row_line: bool) -> bool:
+    """True for a leftover token that must have been a cell (see the module docstring for what is not)."""
+    if token.zero or is_note_line(lines[token.line]):
+        return False
+    if not columns.keyed(token):
+        return False
+    if token.formatted:
+        return True
+    if first_row_line is None or token.line < first_row_line:
+        return False
+    if row_line and (token.cell, token.word) in tail_figures(lines[token.line]) and not is_year(token):
+        return True
+    digits = len(token.text.lstrip("-"))
+    return digits > _SMALL_DIGITS and not is_year(token) and not is_code_shaped(token)
+
+
+def _unplaced(view: TableView, token: Token, line: Line) -> Finding:
+    site = Site(view.kind, None, None, view.title, token.page)
+    message = f"printed {token.text} (page {token.page}: {_short(line.text)}) is in no row of {view.kind}"
+    return make_finding(UNPLACED, site, None, token.value, message)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
