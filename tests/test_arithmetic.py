@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from extractor.store.rows import FINDING_KEYS, base_row_key
+from extractor.record.keys import FINDING_KEYS, base_row_key
 from extractor.validate.arithmetic import RULES, check_record, rule_by_id
 from tests.conftest import GOLD_DIR
 
@@ -207,6 +207,8 @@ VIOLATIONS: dict[str, Mutation] = {
     "cross.expenditure_vs_general_budget": chain(*(setv(GB, k, basic=15, project=15) for k in ("221", "22102",
                                                                                                  "2210201"))),
     "cross.basic_table_vs_general_budget": setv(BASIC, "合计", total=61, personnel=53),
+    "cross.basic_table_vs_expenditure_summary": setv(ES, "合计", basic=61, project=49),
+    "cross.fiscal_income_vs_income_summary": setv(IS, "合计", fiscal_allocation=101),
     "cross.income_vs_expenditure_by_code": chain(*(setv(IS, k, total=31, current_subtotal=31, fiscal_allocation=31)
                                                    for k in ("221", "22102", "2210201"))),
     **{f"prose.{key}": narrative(**{key: 5.0})

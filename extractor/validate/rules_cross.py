@@ -39,6 +39,14 @@ BASIC_VS_GENERAL_BUDGET = Rule(
     "cross.basic_table_vs_general_budget", "error",
     "基本支出表 合计 total = 一般公共预算财政拨款支出表 合计 basic.",
 )
+BASIC_VS_EXPENDITURE_SUMMARY = Rule(
+    "cross.basic_table_vs_expenditure_summary", "error",
+    "When all money is general budget: 基本支出表 合计 total = 支出总表 合计 basic.",
+)
+FISCAL_INCOME_VS_INCOME_SUMMARY = Rule(
+    "cross.fiscal_income_vs_income_summary", "error",
+    "财政拨款收支总表 本年收入合计 = 收入总表 合计 fiscal_allocation (财政拨款收入), where both are printed.",
+)
 INCOME_VS_EXPENDITURE = Rule(
     "cross.income_vs_expenditure_by_code", "warning",
     "收入总表 total = 支出总表 total for every code both print, and for 合计 (budgets balance per function).",
@@ -46,7 +54,7 @@ INCOME_VS_EXPENDITURE = Rule(
 
 RULES: tuple[Rule, ...] = (
     SUMMARY_VS_EXPENDITURE, SUMMARY_VS_INCOME, FISCAL_VS_FUND_TABLES, EXPENDITURE_VS_GENERAL_BUDGET,
-    BASIC_VS_GENERAL_BUDGET, INCOME_VS_EXPENDITURE,
+    BASIC_VS_GENERAL_BUDGET, INCOME_VS_EXPENDITURE, BASIC_VS_EXPENDITURE_SUMMARY, FISCAL_INCOME_VS_INCOME_SUMMARY,
 )
 
 FUND_TABLES = {
@@ -65,6 +73,7 @@ def check_cross(tables: dict[str, TableView]) -> list[Finding]:
     return [
         *summary_vs_expenditure(tables), *summary_vs_income(tables), *fiscal_vs_fund_tables(tables),
         *expenditure_vs_general_budget(tables), *basic_vs_general_budget(tables), *income_vs_expenditure(tables),
+        *basic_vs_expenditure_summary(tables), *fiscal_income_vs_income_summary(tables),
     ]
 
 
@@ -266,3 +275,28 @@ def income_vs_expenditure(tables: dict[str, TableView]) -> list[Finding]:
             findings += compare_across(INCOME_VS_EXPENDITURE, income.site(i, "total"), _cell(income, i, "total"),
                                        _cell(spend, s, "total"), "支出总表")
     return findings
+
+
+def basic_vs_expenditure_summary(tables: dict[str, TableView]) -> list[Finding]:
+    """基本支出表 合计 total against 支出总表 合计 basic, when all money is general budget."""
+    basic, spend = _usable(tables, "general_budget_basic_expenditure"), _usable(tables, "expenditure_summary")
+    if basic is None or spend is None or "basic" not in spend.printed or not all_general_budget(tables):
+        return []
+    b_total, s_total = basic.total_index(), spend.total_index()
+    if b_total is None or s_total is None:
+        return []
+    return compare_across(BASIC_VS_EXPENDITURE_SUMMARY, basic.site(b_total, "total"), _cell(basic, b_total, "total"),
+                          _cell(spend, s_total, "basic"), "支出总表 合计 basic")
+
+
+def fiscal_income_vs_income_summary(tables: dict[str, TableView]) -> list[Finding]:
+    """财政拨款收支总表 本年收入合计 against 收入总表 合计 财政拨款收入."""
+    summary, income = _usable(tables, "fiscal_allocation_summary"), _usable(tables, "income_summary")
+    if summary is None or income is None or "fiscal_allocation" not in income.printed:
+        return []
+    current, total = split_side(summary, "income").current, income.total_index()
+    if current is None or total is None:
+        return []
+    key = main_key(summary, "income")
+    return compare_across(FISCAL_INCOME_VS_INCOME_SUMMARY, summary.site(current, key), _cell(summary, current, key),
+                          _cell(income, total, "fiscal_allocation"), "收入总表 合计 fiscal_allocation")
