@@ -1,4 +1,7 @@
-"""Load the JSON Schemas in ``schemas/`` by name and validate records against them."""
+"""Load the JSON Schemas in ``schemas/`` by name and validate records against them.
+
+The schemas ship inside the package as ``extractor.schemas`` and are read with ``importlib.resources``.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +12,23 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+if TYPE_CHECKING:
+    from collections.abc import Hashable
+    from importlib.resources.abc import Traversable
+
+    class Folder(Traversable, Hashable, Protocol):
+        """A schema folder (a Path, or the package's own): readable, and a cache key."""
+
 SCHEMAS_ENV = "YUSUAN_SCHEMAS_DIR"
+PACKAGE = "extractor.schemas"  # the top-level schemas/ folder, mapped into the package (pyproject.toml)
 BASE_URI = "https://yusuan.dev/schemas/"
 SUFFIX = ".schema.json"
 _MAX_PATHS_IN_MESSAGE = 3
@@ -42,24 +54,44 @@ class SchemaValidationError(ValueError):
         super().__init__(f"record fails schema with {len(self.issues)} issue(s) at {paths}{more}")
 
 
-def schemas_dir() -> Path:
-    """Return the schema folder: ``$YUSUAN_SCHEMAS_DIR`` or the repository's ``schemas/``."""
+def schemas_dir() -> Folder:
+    """Return the schema folder: ``$YUSUAN_SCHEMAS_DIR``, else the package data ``extractor.schemas``
+    (the repository's ``schemas/``, shipped inside the wheel)."""
     override = os.environ.get(SCHEMAS_ENV)
-    return Path(override) if override else Path(__file__).resolve().parents[2] / "schemas"
+    return Path(override) if override else _packaged_schemas()
 
 
-def schema_names(root: Path | None = None) -> list[str]:
+@lru_cache(maxsize=1)
+def _packaged_schemas() -> Folder:
+    """Return the schemas shipped with the package (one object, so the caches below hit)."""
+    try:
+        return cast("Folder", files(PACKAGE))
+    except ModuleNotFoundError as error:
+        raise RuntimeError(f"package data {PACKAGE} is missing: reinstall yusuan (pip install -e .)") from error
+
+
+def schema_names(root: Folder | None = None) -> list[str]:
     """Return the name of every schema file under the schema folder, e.g. ``tables/income_summary``."""
-    root = root or schemas_dir()
-    return sorted(path.relative_to(root).as_posix()[: -len(SUFFIX)] for path in root.rglob(f"*{SUFFIX}"))
+    return sorted(_schema_files(root or schemas_dir()))
+
+
+def _schema_files(folder: Traversable, prefix: str = "") -> dict[str, Traversable]:
+    """Return every ``*.schema.json`` under ``folder`` (recursively) keyed by name."""
+    found: dict[str, Traversable] = {}
+    for entry in folder.iterdir():
+        if entry.is_dir():
+            found.update(_schema_files(entry, f"{prefix}{entry.name}/"))
+        elif entry.name.endswith(SUFFIX):
+            found[f"{prefix}{entry.name[: -len(SUFFIX)]}"] = entry
+    return found
 
 
 @lru_cache(maxsize=4)
-def _schemas(root: Path) -> dict[str, dict[str, Any]]:
+def _schemas(root: Folder) -> dict[str, dict[str, Any]]:
     """Read every schema under ``root`` keyed by name, checking each ``$id`` matches its file."""
     schemas: dict[str, dict[str, Any]] = {}
-    for name in schema_names(root):
-        schema = json.loads((root / f"{name}{SUFFIX}").read_text(encoding="utf-8"))
+    for name, path in sorted(_schema_files(root).items()):
+        schema = json.loads(path.read_text(encoding="utf-8"))
         expected = f"{BASE_URI}{name}{SUFFIX}"
         if schema.get("$id") != expected:
             raise ValueError(f"schema {name!r} has $id {schema.get('$id')!r}, expected {expected!r}")
@@ -72,7 +104,7 @@ def _RESOURCE(contents: dict[str, Any]) -> Resource:  # noqa: N802 - a construct
 
 
 @lru_cache(maxsize=4)
-def _registry(root: Path) -> Registry:
+def _registry(root: Folder) -> Registry:
     """Build a registry holding every schema under ``root`` at its ``$id``."""
     resources = [
         (schema["$id"], Resource.from_contents(schema, default_specification=DRAFT202012))
@@ -82,7 +114,7 @@ def _registry(root: Path) -> Registry:
 
 
 @lru_cache(maxsize=64)
-def _validator(root: Path, name: str) -> Draft202012Validator:
+def _validator(root: Folder, name: str) -> Draft202012Validator:
     """Compile (once) the validator for schema ``name`` under ``root``, its $refs inlined."""
     schema = _lookup(root, name)
     resolver = _registry(root).resolver(base_uri=schema["$id"])
@@ -105,7 +137,7 @@ def _inline_refs(node: Any, resolver: Any) -> Any:
     return {k: _inline_refs(v, inner) for k, v in node.items() if k != "$defs"}
 
 
-def _lookup(root: Path, name: str) -> dict[str, Any]:
+def _lookup(root: Folder, name: str) -> dict[str, Any]:
     """Return the schema ``name`` under ``root`` or raise KeyError naming the known ones."""
     schemas = _schemas(root)
     if name not in schemas:

@@ -1,5 +1,7 @@
 """Load the versioned prompt files in ``prompts/`` by name and render them (``string.Template``).
 
+The prompts ship inside the package as ``extractor.prompts`` and are read with ``importlib.resources``.
+
 A prompt file is ``<name>.v<N>.md``: a front matter block whose ``version:`` equals ``N``, then the
 template with ``$placeholders``. ``render`` requires exactly the template's placeholders.
 """
@@ -9,10 +11,16 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from string import Template
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 PROMPTS_ENV = "YUSUAN_PROMPTS_DIR"
+PACKAGE = "extractor.prompts"  # the top-level prompts/ folder, mapped into the package (pyproject.toml)
 PROMPT_NAMES: tuple[str, ...] = ("table", "performance_card", "narrative", "repair")
 
 _FILE = re.compile(r"^(?P<name>[a-z_]+)\.v(?P<version>[0-9]+)\.md$")
@@ -38,16 +46,22 @@ class Prompt:
         return frozenset(Template(self.template).get_identifiers())
 
 
-def prompts_dir() -> Path:
-    """Return the prompt folder: ``$YUSUAN_PROMPTS_DIR`` or the repository's ``prompts/``."""
+def prompts_dir() -> Traversable:
+    """Return the prompt folder: ``$YUSUAN_PROMPTS_DIR``, else the package data ``extractor.prompts``
+    (the repository's ``prompts/``, shipped inside the wheel)."""
     override = os.environ.get(PROMPTS_ENV)
-    return Path(override) if override else Path(__file__).resolve().parents[3] / "prompts"
+    if override:
+        return Path(override)
+    try:
+        return files(PACKAGE)
+    except ModuleNotFoundError as error:
+        raise PromptError(f"package data {PACKAGE} is missing: reinstall yusuan (pip install -e .)") from error
 
 
-def prompt_files(root: Path | None = None) -> dict[str, dict[int, Path]]:
+def prompt_files(root: Traversable | None = None) -> dict[str, dict[int, Traversable]]:
     """Return every prompt file under the folder, by name then version."""
-    found: dict[str, dict[int, Path]] = {}
-    for path in sorted((root or prompts_dir()).glob("*.md")):
+    found: dict[str, dict[int, Traversable]] = {}
+    for path in sorted((root or prompts_dir()).iterdir(), key=lambda entry: entry.name):
         match = _FILE.match(path.name)
         if match:
             found.setdefault(match["name"], {})[int(match["version"])] = path
