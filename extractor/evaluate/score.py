@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from extractor.record.kinds import DOCUMENT_KEYS
+from extractor.record.kinds import DOCUMENT_KEYS, VALUE_KEYS
 from extractor.record.normalize import normalize_name, normalize_text
 
 #: Two numbers match when they differ by less than this.
@@ -196,13 +196,17 @@ def row_key(row: Mapping[str, Any]) -> str:
     return f"{side}:{name}" if side else name
 
 
-def _nonzero_values(row: Mapping[str, Any]) -> dict[str, float]:
-    numbers = {str(k): as_number(v) for k, v in _mapping(row.get("values")).items()}
+def _nonzero_values(row: Mapping[str, Any], kind: str) -> dict[str, float]:
+    """The row's non-zero values under the kind's listed value keys (other printed columns a record keeps
+    under keys of its own are not scored; a kind outside the contract keeps all its keys)."""
+    listed = VALUE_KEYS.get(kind)
+    numbers = {str(k): as_number(v) for k, v in _mapping(row.get("values")).items()
+               if listed is None or str(k) in listed}
     return {k: v for k, v in numbers.items() if v is not None and abs(v) >= TOLERANCE}
 
 
 def table_cells(record: Mapping[str, Any]) -> dict[CellKey, float]:
-    """Every non-zero value of the scored tables, keyed (kind, row key[#n], value key).
+    """Every non-zero value under a listed value key of the scored tables, keyed (kind, row key[#n], value key).
 
     Tables of the same kind are pooled; the n-th repeat of a row key within a kind gets `#n`.
     Rows without any value do not count as occurrences, since the contract lets them be left out.
@@ -212,7 +216,7 @@ def table_cells(record: Mapping[str, Any]) -> dict[CellKey, float]:
     for table in scored_tables(record):
         kind = str(table.get("kind"))
         for row in _dicts(table.get("rows")):
-            values = _nonzero_values(row)
+            values = _nonzero_values(row, kind)
             if not values:
                 continue
             base = row_key(row)
