@@ -6,7 +6,6 @@ fails its schema comes back as a failed ConversionResult with a one-line reason,
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +19,8 @@ from extractor.extract.rules.record import NotADisclosureError, extract_record
 from extractor.ingest import SUPPORTED_SUFFIXES, IngestError, read_filing
 from extractor.validate import validate_record
 from extractor.validate.arithmetic import check_record as check_identities
+from extractor.validate.prune import prune_invalid, summarize_dropped
+from extractor.validate.rules_document import check_document
 
 
 @dataclass(frozen=True)
@@ -142,20 +143,21 @@ def convert_filing(filing: Filing, choice: ExtractorChoice = RULES, ocr: str = "
         return ConversionResult(status="failed", error=f"{filing.source}: extractor error: {exc!r}",
                                 timings=timings, source_path=source, inputs=inputs, extractor=choice.name, llm=usage)
     status, error = "ok", None
+    pruned = prune_invalid(record, issues)  # only the row, indicator, figure or field that fails is left out
     if issues:
-        record, dropped = drop_invalid_parts(record, issues)
-        remaining = validate_record(record)
         first = "; ".join(f"{i.path}: {i.message}" for i in issues[:3])
-        if remaining or not dropped:
+        if pruned.unresolved or validate_record(pruned.record):
             error = f"{filing.source}: record fails its schema ({len(issues)} issues): {first}"
             return ConversionResult(status="failed", error=error, pages=doc.page_count, timings=timings,
                                     source_path=source, inputs=inputs, extractor=choice.name, llm=usage)
-        status = "partial"
-        error = f"{filing.source}: left out {', '.join(dropped)} failing the schema ({first})"
+        record = pruned.record
+        if pruned.dropped:
+            status = "partial"
+            error = f"{filing.source}: left out {summarize_dropped(pruned.dropped)} failing the schema ({first})"
     if usage is not None and usage.regions_failed and choice.name == "llm":
         status = "partial"
         error = f"{filing.source}: the model gave no valid answer for {', '.join(usage.regions_failed)}"
-    findings = _timed(timings, "check", lambda: check_identities(record))
+    findings = _timed(timings, "check", lambda: [*pruned.findings, *check_document(record), *check_identities(record)])
     return ConversionResult(status=status, record=record, error=error, pages=doc.page_count, timings=timings,
                             findings=findings, source_path=source, inputs=inputs, extractor=choice.name,
                             llm=usage, ocr_pages=len(doc.ocr_pages))
@@ -164,29 +166,6 @@ def convert_filing(filing: Filing, choice: ExtractorChoice = RULES, ocr: str = "
 def convert_file(path: Path, choice: ExtractorChoice = RULES, ocr: str = "auto") -> ConversionResult:
     """Convert one file (see convert_filing)."""
     return convert_filing(Filing(path.stem, path, (path,)), choice, ocr)
-
-
-_PART = re.compile(r"^\$\.(tables|performance_cards)\[(\d+)\]")
-
-
-def drop_invalid_parts(record: dict, issues: list) -> tuple[dict, list[str]]:
-    """Return the record without the tables and cards its schema issues point into, and their names.
-
-    Only validated figures are stored: a card or table that fails its schema is left out (and said
-    so) rather than failing the whole filing; any other issue is left for the caller to reject.
-    """
-    bad: dict[str, set[int]] = {"tables": set(), "performance_cards": set()}
-    for issue in issues:
-        found = _PART.match(issue.path)
-        if found:
-            bad[found.group(1)].add(int(found.group(2)))
-    kept = dict(record)
-    dropped = []
-    for part, indexes in bad.items():
-        items = record.get(part) or []
-        kept[part] = [item for i, item in enumerate(items) if i not in indexes]
-        dropped += [f"{part}[{i}]" for i in sorted(indexes)]
-    return kept, dropped
 
 
 def _timed(timings: dict[str, float], stage: str, work):  # noqa: ANN001, ANN202

@@ -161,18 +161,6 @@ def test_check_needs_files_or_a_database() -> None:
     assert result.exit_code == 2 and "either filings" in result.output
 
 
-def test_a_card_failing_its_schema_is_left_out_and_the_filing_is_partial() -> None:
-    from extractor.pipeline import drop_invalid_parts
-    from extractor.validate import validate_record
-
-    gold = json.loads(EXAMPLE_GOLD.read_text(encoding="utf-8"))
-    gold["performance_cards"][1]["indicators"][0]["level1"] = None
-    issues = validate_record(gold)
-    kept, dropped = drop_invalid_parts(gold, issues)
-    assert dropped == ["performance_cards[1]"] and validate_record(kept) == []
-    assert len(kept["performance_cards"]) == len(gold["performance_cards"]) - 1
-
-
 @pytest.mark.parametrize(("args", "message"), [(["--extractor", "magic"], "must be one of rules, llm, hybrid"),
                                                (["--extractor", "llm"], "needs --llm-base-url")])
 def test_extractor_options_fail_loudly(tmp_path: Path, args: list[str], message: str) -> None:
