@@ -92,8 +92,9 @@ def compare_extractors(args: argparse.Namespace, gold: Path, console: Console) -
     for name in args.extractors.split(","):
         choice = RULES
         if name != "rules":
-            client = ChatClient(LLMConfig(base_url=args.llm_base_url, model=args.llm_model,
-                                          max_tokens=args.llm_max_tokens, timeout=args.llm_timeout, max_retries=1))
+            client = ChatClient(LLMConfig(base_url=args.llm_base_url or "", model=args.llm_model,
+                                          provider=args.llm_provider, max_tokens=args.llm_max_tokens,
+                                          timeout=args.llm_timeout, max_retries=1))
             choice = ExtractorChoice(name, client, StoreCache(con))
         results = convert_all(dev_filings(args.shared), args.out / f"pred-{name}", console, choice)
         overall = evaluate_dirs(gold, args.out / f"pred-{name}", predicted_only=True).overall
@@ -119,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("out/dev-eval"))
     parser.add_argument("--rendered", action="store_true", help="also score gold rendered as PDFs")
     parser.add_argument("--extractors", default="", help="compare these extractors, e.g. rules,llm,hybrid")
+    parser.add_argument("--llm-provider", default="openai",
+                        help="LangChain provider (default openai: the OpenAI-compatible --llm-base-url)")
     parser.add_argument("--llm-base-url")
     parser.add_argument("--llm-model")
     parser.add_argument("--llm-max-tokens", type=int, default=1024)

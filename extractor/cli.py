@@ -76,6 +76,10 @@ def convert(
     llm_base_url: str | None = typer.Option(None, "--llm-base-url", envvar="YUSUAN_LLM_BASE_URL",
                                             help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1"),
     llm_model: str | None = typer.Option(None, "--llm-model", envvar="YUSUAN_LLM_MODEL", help="Model name."),
+    llm_provider: str = typer.Option("openai", "--llm-provider", envvar="YUSUAN_LLM_PROVIDER",
+                                     help="LangChain provider of the model: openai (default: the OpenAI-compatible "
+                                     "endpoint at --llm-base-url) or a name LangChain's init_chat_model knows "
+                                     "(anthropic, google_genai, mistralai, …; pip install langchain-PROVIDER)."),
     llm_api_key_env: str = typer.Option("YUSUAN_LLM_API_KEY", "--llm-api-key-env",
                                         help="Environment variable holding the API key (never logged)."),
     llm_repair_attempts: int = typer.Option(2, "--llm-repair-attempts", help="Repair turns after a failed check."),
@@ -103,7 +107,7 @@ def convert(
     _check_batch_options(ocr, executor, extractor)
     con = open_store(db)
     choice = _extractor_choice(extractor, llm_base_url, llm_model, llm_api_key_env, llm_repair_attempts,
-                               llm_concurrency, llm_timeout, llm_max_tokens, con)
+                               llm_concurrency, llm_timeout, llm_max_tokens, con, llm_provider)
     run_id = start_run(con, "convert " + " ".join(map(str, paths)), extractor)
     started = time.perf_counter()
     staged_dir = staging or db.with_name(db.name + ".staging")
@@ -171,7 +175,8 @@ def _execute(tasks, choice, ocr: str, workers: int | None, executor: str, stagin
 
 
 def _extractor_choice(name: str, base_url: str | None, model: str | None, key_env: str, repairs: int,
-                      concurrency: int, timeout: float, max_tokens: int, con):  # noqa: ANN001, ANN202
+                      concurrency: int, timeout: float, max_tokens: int, con,  # noqa: ANN001
+                      provider: str = "openai"):  # noqa: ANN202
     from extractor.extract.modes import EXTRACTORS
     from extractor.pipeline import ExtractorChoice
 
@@ -180,16 +185,18 @@ def _extractor_choice(name: str, base_url: str | None, model: str | None, key_en
         raise typer.Exit(2)
     if name == "rules":
         return ExtractorChoice()
-    if not base_url or not model:
-        err.print(f"[red]error:[/] --extractor {name} needs --llm-base-url and --llm-model "
-                  "(or YUSUAN_LLM_BASE_URL / YUSUAN_LLM_MODEL)")
+    provider = provider.strip().lower().replace("-", "_")
+    if not model or (provider == "openai" and not base_url):
+        needs = "--llm-base-url and --llm-model (or YUSUAN_LLM_BASE_URL / YUSUAN_LLM_MODEL)" if provider == "openai" \
+            else "--llm-model (or YUSUAN_LLM_MODEL)"
+        err.print(f"[red]error:[/] --extractor {name} needs {needs}")
         raise typer.Exit(2)
     from extractor.extract.llm.client import ChatClient, LLMConfig
     from extractor.store.llm import StoreCache
 
     try:
-        config = LLMConfig(base_url=base_url, model=model, api_key_env=key_env, repair_attempts=repairs,
-                           concurrency=concurrency, timeout=timeout, max_tokens=max_tokens)
+        config = LLMConfig(base_url=base_url or "", model=model, api_key_env=key_env, repair_attempts=repairs,
+                           concurrency=concurrency, timeout=timeout, max_tokens=max_tokens, provider=provider)
         return ExtractorChoice(name, ChatClient(config), StoreCache(con), concurrency)
     except ValueError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
