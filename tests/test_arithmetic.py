@@ -12,7 +12,7 @@ import pytest
 
 from extractor.record.keys import FINDING_KEYS, base_row_key
 from extractor.validate.arithmetic import RULES, check_record, rule_by_id
-from tests.conftest import GOLD_DIR
+from tests.conftest import gold_files, needs_gold
 
 Record = dict[str, Any]
 Mutation = Callable[[Record], None]
@@ -363,7 +363,7 @@ def test_rule_catalogue_is_well_formed() -> None:
 
 # --- gold records: the filing errors the gold README lists, and nothing else at error severity ---
 
-GOLD_FILES = sorted(Path(GOLD_DIR).glob("*.json"))
+GOLD_FILES = gold_files()
 
 
 def _card_seq(record: Record, fragment: str) -> str:
@@ -383,7 +383,7 @@ def known_filing_errors(stem: str, record: Record) -> set[tuple[str | None, str,
     return set()
 
 
-@pytest.mark.skipif(not GOLD_FILES, reason=f"no gold records in {GOLD_DIR}")
+@needs_gold
 @pytest.mark.parametrize("gold", GOLD_FILES, ids=lambda p: p.stem)
 def test_gold_filing_errors_are_reported_and_nothing_else_is_an_error(gold: Path) -> None:
     record = json.loads(gold.read_text(encoding="utf-8"))
