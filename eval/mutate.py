@@ -358,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     subjects = [*gold_subjects(SHARED, names), *rendered_subjects(SHARED, names, layouts, args.seed)]
     for subject in subjects:
         alarms += run_subject(subject, args.per_kind, args.seed, tally)
+        print(f"{subject.name}: {sum(tally.made.values())} mutants so far", file=sys.stderr, flush=True)
     print_table(tally, alarms, len(subjects))
     return 1 if tally.score() < args.target else 0
 

@@ -13,8 +13,10 @@ a table with no total row to anchor its sums): a verdict never counts them as pa
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from extractor.ingest.text import Line
@@ -74,8 +76,7 @@ def check_coverage(record: Mapping[str, Any], regions: Sequence[Region]) -> list
             if _prints_amounts(lines):
                 findings.append(_unread(kind, lines, view))
         else:
-            findings += coverage_tables.check_table_coverage(view, lines).findings
-            findings += total_findings(view, lines)
+            findings += [dict(f) for f in _table_findings(_frozen(view.kind, view), lines)]
     for view in views:
         if view.kind not in printed and (view.rows or not view.empty):
             message = f"{view.title}: no printed table of kind {view.kind} found to check it against"
@@ -90,6 +91,11 @@ def check_coverage(record: Mapping[str, Any], regions: Sequence[Region]) -> list
 def running_heads(regions: Sequence[Region]) -> frozenset[str]:
     """The texts printed at the top of three or more pages (running heads: the agency name and year), six
     characters of text at least (a figure or a short label at a page top is not a running head)."""
+    return _running_heads(tuple(regions))
+
+
+@lru_cache(maxsize=64)
+def _running_heads(regions: tuple[Region, ...]) -> frozenset[str]:
     by_page: dict[int, list[str]] = {}
     for region in regions:
         for line in region.lines:
@@ -102,13 +108,27 @@ def running_heads(regions: Sequence[Region]) -> frozenset[str]:
     return frozenset(text for text, seen in pages.items() if len(seen) >= _RUNNING_PAGES and text)
 
 
-def _printed_kinds(regions: Sequence[Region]) -> dict[str, list[Line]]:
+def _frozen(kind: str, view: TableView) -> str:
+    """A table's identity for the cache: its kind, title and rows as JSON."""
+    return json.dumps([kind, view.title, view.unit, list(view.rows)], ensure_ascii=False, sort_keys=True, default=str)
+
+
+@lru_cache(maxsize=512)
+def _table_findings(table: str, lines: tuple[Line, ...]) -> tuple[Finding, ...]:
+    """The table's coverage and total findings, cached: a mutated record changes one table, and the checks of
+    the others against the same lines are not run again."""
+    kind, title, unit, rows = json.loads(table)
+    view = TableView.of({"kind": kind, "title": title, "unit": unit, "rows": rows}, unit)
+    return (*coverage_tables.check_table_coverage(view, lines).findings, *total_findings(view, lines))
+
+
+def _printed_kinds(regions: Sequence[Region]) -> dict[str, tuple[Line, ...]]:
     """Known table kind → the lines of every region printing it, in order."""
     found: dict[str, list[Line]] = {}
     for region in regions:
         if region.kind == "table" and region.table_kind and region.table_kind != "other":
             found.setdefault(region.table_kind, []).extend(region.lines)
-    return found
+    return {kind: tuple(lines) for kind, lines in found.items()}
 
 
 def _prints_amounts(lines: Sequence[Line]) -> bool:

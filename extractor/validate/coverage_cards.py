@@ -11,9 +11,11 @@ standard indicator system sits under its own level1 (数量指标 under 产出�
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from extractor.record.normalize import normalize_text
@@ -23,7 +25,8 @@ from extractor.validate.rules_common import Finding, Rule, Site, make_finding
 
 CARD_UNREAD = Rule(
     "coverage.card_unread", "error",
-    "A printed 绩效目标表 with indicators gives no card of the record.",
+    "A printed project 绩效目标表 with indicators gives no card of the record (a 部门整体绩效目标表 is not a project "
+    "card).",
 )
 INDICATOR_UNPRINTED = Rule(
     "coverage.indicator_unprinted", "error",
@@ -83,6 +86,7 @@ def _norm(text: Any) -> str:
     return normalize_text(str(text)) if text else ""
 
 
+@lru_cache(maxsize=512)
 def _region_text(region: Region, running: frozenset[str] = frozenset()) -> str:
     return _norm(" ".join(line.text for line in region.lines if _norm(line.text) not in running))
 
@@ -121,10 +125,11 @@ def check_cards_coverage(cards: Sequence[Mapping[str, Any]], regions: Sequence[R
             findings.append(make_finding(NO_CARD_REGION, _site(position, card, None), None, None,
                                          f"card {card.get('project_name')}: no printed card carries its name"))
         else:
-            findings += indicator_findings(position, card, regions[paired_with], running)
+            frozen = json.dumps(card, ensure_ascii=False, sort_keys=True, default=str)
+            findings += [dict(f) for f in _card_findings(position, frozen, regions[paired_with], running)]
     paired = {p for p in pairs if p is not None}
     for i, region in enumerate(regions):
-        if i not in paired and "指标" in _region_text(region):
+        if i not in paired and "指标" in _region_text(region) and "整体" not in _norm(region.title):
             page = region.lines[0].page if region.lines else None
             site = Site("performance_cards", None, None, region.title, page)
             findings.append(make_finding(CARD_UNREAD, site, None, None,
@@ -220,6 +225,12 @@ def _blank(text: str, spots: list[int]) -> str:
     for spot in spots:
         chars[spot] = " "
     return "".join(chars)
+
+
+@lru_cache(maxsize=1024)
+def _card_findings(position: int, card: str, region: Region, running: frozenset[str]) -> tuple[Finding, ...]:
+    """A card's indicator findings, cached (a mutated record changes one card)."""
+    return tuple(indicator_findings(position, json.loads(card), region, running))
 
 
 def indicator_findings(position: int, card: Mapping[str, Any], region: Region,

@@ -59,6 +59,8 @@ RULES: tuple[Rule, ...] = (UNPLACED, UNPRINTED, ROW_LABEL, COLUMN)
 _NAME_SHARE = 0.6
 #: How many lines below a row its continuation line is looked for.
 _CONTINUATION_REACH = 8
+#: A column is keyed when at least one in this many of its amounts are rows' values.
+_KEYED_SHARE = 3
 #: Rows sharing one printed line in a table that is not two-sided: a table printed horizontally.
 _HORIZONTAL_ROWS = 3
 #: Bare integers up to this many digits are ordinals (序号/行次/栏次), quantities or page numbers.
@@ -81,14 +83,18 @@ def _row_amounts(view: TableView, index: int) -> list[tuple[str, float]]:
     return found
 
 
-def _match(amounts: list[tuple[str, float]], pool: list[Token]) -> dict[str, Token] | None:
-    """Assign each amount an equal token of ``pool`` (formatted tokens first, printed order); None if any lacks one."""
+def _match(amounts: list[tuple[str, float]], pool: list[Token],
+           seen: dict[str, list[Token]] | None = None, side: str = "") -> dict[str, Token] | None:
+    """Assign each amount an equal token of ``pool``; None if any lacks one. Among equal tokens, the one in the
+    column the key's earlier values stand in (``seen``), else formatted tokens first, in printed order."""
     free = sorted(pool, key=lambda t: (not t.formatted,))
     chosen: dict[str, Token] = {}
     for key, value in amounts:
-        token = next((t for t in free if abs(t.value - value) < SAME), None)
-        if token is None:
+        equal = [t for t in free if abs(t.value - value) < SAME]
+        if not equal:
             return None
+        history = (seen or {}).get(side + key, [])
+        token = max(equal, key=lambda t: sum(1 for h in history if _same_column(t, h))) if history else equal[0]
         free.remove(token)
         chosen[key] = token
     return chosen
@@ -101,6 +107,7 @@ class _Ledger:
         self.lines = lines
         self.tokens = region_tokens(lines)
         self.used: set[int] = set()
+        self.seen: dict[str, list[Token]] = {}  # (side +) value key → the tokens rows took for it so far
         self.by_line: dict[int, list[int]] = {}
         for token in self.tokens:
             self.by_line.setdefault(token.line, []).append(token.order)
@@ -108,8 +115,10 @@ class _Ledger:
     def free_on(self, line: int) -> list[Token]:
         return [self.tokens[i] for i in self.by_line.get(line, []) if i not in self.used]
 
-    def use(self, chosen: dict[str, Token]) -> None:
+    def use(self, chosen: dict[str, Token], side: str = "") -> None:
         self.used.update(token.order for token in chosen.values())
+        for key, token in chosen.items():
+            self.seen.setdefault(side + key, []).append(token)
 
     def label_before(self, first: Token) -> str:
         """The text printed before ``first`` since the previous row's last number (a number another row took, or
@@ -165,30 +174,32 @@ def _place_row(view: TableView, index: int, ledger: _Ledger, cursor: int) -> tup
     amounts = _row_amounts(view, index)
     if not amounts:
         return _Placed(), cursor
+    side = f"{view.rows[index].get('side') or ''}:"
     fallback: tuple[int, dict[str, Token]] | None = None
     for line in _line_order(cursor, len(ledger.lines)):
-        chosen = _match(amounts, ledger.free_on(line))
+        chosen = _match(amounts, ledger.free_on(line), ledger.seen, side)
         if chosen is None:
             continue
         first = min(chosen.values(), key=lambda t: t.order)
         if label_matches(view, index, ledger.label_before(first)):
-            ledger.use(chosen)
+            ledger.use(chosen, side)
             return _Placed(chosen), line
         fallback = fallback or (line, chosen)
     if fallback is not None:
-        ledger.use(fallback[1])
+        ledger.use(fallback[1], side)
         return _Placed(fallback[1], label_ok=False), fallback[0]
-    return _place_apart(amounts, ledger, cursor)
+    return _place_apart(amounts, ledger, cursor, side)
 
 
-def _place_apart(amounts: list[tuple[str, float]], ledger: _Ledger, cursor: int) -> tuple[_Placed, int]:
+def _place_apart(amounts: list[tuple[str, float]], ledger: _Ledger, cursor: int, side: str,
+                 ) -> tuple[_Placed, int]:
     """A row whose values stand on several lines: take each from the first line (from the cursor) printing it."""
     placed = _Placed()
     for key, value in amounts:
         for line in _line_order(cursor, len(ledger.lines)):
-            chosen = _match([(key, value)], ledger.free_on(line))
+            chosen = _match([(key, value)], ledger.free_on(line), ledger.seen, side)
             if chosen is not None:
-                ledger.use(chosen)
+                ledger.use(chosen, side)
                 placed.tokens.update(chosen)
                 break
         else:
@@ -225,8 +236,9 @@ def check_table_coverage(view: TableView, lines: Sequence[Line]) -> TableCoverag
     row_lines = {t.line for i, t in enumerate(ledger.tokens) if i in ledger.used}
     leftovers = [t for i, t in enumerate(ledger.tokens) if i not in ledger.used]
     for token in leftovers:
-        if token.line in horizontal and not token.zero:
-            findings.append(_unplaced(view, token, lines[token.line]))
+        if token.line in horizontal:
+            if not token.zero and not _other_half(token, ledger):
+                findings.append(_unplaced(view, token, lines[token.line]))
         elif (_is_amount(token, lines, first_row_line, keyed, token.line in row_lines)
               and not _restates_subtotal(token, ledger)):
             findings.append(_unplaced(view, token, lines[token.line]))
@@ -262,6 +274,14 @@ def _accept_horizontal(view: TableView, placements: list[_Placed]) -> set[int]:
         if placed.tokens and min(t.line for t in placed.tokens.values()) in shared:
             placed.label_ok = True
     return shared
+
+
+def _other_half(token: Token, ledger: _Ledger) -> bool:
+    """On a horizontal line, as many figures no row took as figures the rows took: the other year's half of
+    the table (2025 | 2026)."""
+    on_line = [t for t in ledger.tokens if t.line == token.line and not t.zero]
+    taken = sum(1 for t in on_line if t.order in ledger.used)
+    return 2 * taken == len(on_line)
 
 
 def _same_column(a: Token, b: Token) -> bool:
@@ -307,25 +327,28 @@ def _restates_subtotal(token: Token, ledger: _Ledger) -> bool:
 
 @dataclass(frozen=True)
 class _Columns:
-    """Where the rows' values are printed: cell positions (cell dumps) and x extents (PDF pages)."""
+    """Which printed columns the rows take values from: a column (cell position in a cell dump, x extent on a
+    PDF page) is keyed when at least a third of the amounts printed in it are some row's values; a column
+    of figures no row keeps (last year's 预算数, a fund-source breakdown) is not, whatever a coincidence of
+    equal figures made a row take from it."""
 
-    cells: frozenset[int]
-    spans: tuple[tuple[float, float], ...]
+    tokens: tuple[Token, ...]
+    used: frozenset[int]
     known: bool
 
     def keyed(self, token: Token) -> bool:
         if not self.known:
             return True
-        if token.span is not None:
-            return any(a < token.span[1] and token.span[0] < b for a, b in self.spans)
-        return token.cell in self.cells
+        column = [t for t in self.tokens if ((t.formatted and not t.zero) or t.order in self.used)
+                  and _same_column(t, token)]
+        taken = sum(1 for t in column if t.order in self.used)
+        return bool(taken) and taken * _KEYED_SHARE >= len(column)
 
 
 def _keyed_columns(ledger: _Ledger) -> _Columns:
     """The columns rows take values from (unknown for a layout with one cell per line and no positions)."""
-    used = [ledger.tokens[i] for i in ledger.used]
     known = any(len(line.cells) > 1 for line in ledger.lines)
-    return _Columns(frozenset(t.cell for t in used), tuple(t.span for t in used if t.span is not None), known)
+    return _Columns(tuple(ledger.tokens), frozenset(ledger.used), known)
 
 
 def _is_amount(token: Token, lines: Sequence[Line], first_row_line: int | None, columns: _Columns,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from extractor.ingest.text import Line
 from extractor.record.normalize import normalize_text
@@ -78,9 +79,15 @@ def line_tokens(line: Line, index: int) -> list[Token]:
     return tokens
 
 
-def region_tokens(lines: Sequence[Line]) -> list[Token]:
+def region_tokens(lines: Sequence[Line]) -> tuple[Token, ...]:
     """Return every number token of a region's lines; an amount a tab dump wrapped ("376." then "33" in the
-    same cell of a later line, page headers between) is one token."""
+    same cell of a later line, page headers between) is one token. Cached: a filing's regions are checked
+    against every record made of them (the mutation test checks thousands)."""
+    return _region_tokens(tuple(lines))
+
+
+@lru_cache(maxsize=256)
+def _region_tokens(lines: tuple[Line, ...]) -> tuple[Token, ...]:
     per_line = [line_tokens(line, i) for i, line in enumerate(lines)]
     for i, tokens in enumerate(per_line):
         for k, token in enumerate(tokens):
@@ -89,7 +96,7 @@ def region_tokens(lines: Sequence[Line]) -> list[Token]:
                     below for n, below in enumerate(per_line[i + 1: i + 1 + _WRAP_REACH], start=i + 1)
                     if not is_column_numbers(lines[n])])
     flat = [token for tokens in per_line for token in tokens]
-    return [replace(token, order=i) for i, token in enumerate(flat)]
+    return tuple(replace(token, order=i) for i, token in enumerate(flat))
 
 
 def _cut_short(token: Token) -> bool:
