@@ -90,3 +90,13 @@ def test_narrative_signs_are_semantics_not_printing() -> None:
     answer = {"income_total": 100.0, "change_amount": -5.0}
     assert judge(json.dumps(answer), target_for(region), region).ok
     assert not judge(json.dumps(GOOD_NARRATIVE), target_for(region), region).ok  # 60.00 is not printed here
+
+
+def test_a_table_answer_without_rows_must_say_the_table_is_empty() -> None:
+    region = snippet_regions()["table"]
+    target = target_for(region)
+    no_rows = {"kind": "expenditure_summary", "title": "部门预算支出总表", "empty": False, "rows": []}
+    verdict = judge(json.dumps(no_rows, ensure_ascii=False), target, region)
+    assert not verdict.ok and verdict.issues[0].startswith("llm.rows_missing: the table is not empty")
+    assert judge(json.dumps({**no_rows, "empty": True}, ensure_ascii=False), target, region).ok
+    assert judge(json.dumps(GOOD_TABLE, ensure_ascii=False), target, region).ok

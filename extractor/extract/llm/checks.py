@@ -1,8 +1,9 @@
 """Judge a model's answer for one region: parse it, shape it, and check it before anything is accepted.
 
 An answer passes only when it parses as one JSON object, validates against the record part's schema,
-prints no number the region does not print (``llm.number_not_in_source``), and (tables and cards) breaks
-no error-severity accounting identity. Provenance is added here, never taken from the model.
+lists rows for a table it does not call empty (``llm.rows_missing``), prints no number the region does not
+print (``llm.number_not_in_source``), and (tables and cards) breaks no error-severity accounting identity.
+Provenance is added here, never taken from the model.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from extractor.extract.llm.source import (
     table_provenance,
 )
 from extractor.extract.llm.targets import Target
-from extractor.record.kinds import SCHEMA_VERSION
+from extractor.record.build import part_record
 from extractor.record.normalize import normalize_name
 from extractor.regions.model import Region
 from extractor.validate.arithmetic import check_record
@@ -29,6 +30,7 @@ from extractor.validate.schema import validate_part
 
 NOT_IN_SOURCE = "llm.number_not_in_source"
 MALFORMED = "llm.malformed_json"
+ROWS_MISSING = "llm.rows_missing"
 
 _FENCE = re.compile(r"```[A-Za-z]*")
 _MAX_ISSUES = 12
@@ -56,7 +58,8 @@ def judge(answer: str, target: Target, region: Region) -> Verdict:
     part = shape(parsed, target, region)
     issues = [f"schema: {issue.path}: {issue.message}" for issue in validate_part(target.part, part)]
     if not issues:
-        issues = [*numbers_not_in_source(part, target, region), *identity_issues(part, target)]
+        issues = [*rows_missing(part, target), *numbers_not_in_source(part, target, region),
+                  *identity_issues(part, target)]
     return Verdict(part, tuple(_capped(issues)))
 
 
@@ -100,6 +103,15 @@ def _shaped_rows(rows: list[Mapping[str, Any]], region: Region) -> list[dict[str
     return shaped
 
 
+def rows_missing(part: Mapping[str, Any], target: Target) -> list[str]:
+    """Return an issue when a table answer says the table is not empty but lists no row (a model held to
+    the schema by a grammar can close the rows at once; such an answer would drop the table's data)."""
+    if target.part != "table" or part.get("empty") is True or part.get("rows"):
+        return []
+    return [f"{ROWS_MISSING}: the table is not empty (\"empty\": false) but the answer lists no row; "
+            "give every printed row"]
+
+
 def numbers_not_in_source(part: Mapping[str, Any], target: Target, region: Region) -> list[str]:
     """Return an issue for every non-zero number of the answer the region text does not print."""
     printed = printed_numbers(region.lines)
@@ -135,9 +147,7 @@ def identity_issues(part: Mapping[str, Any], target: Target) -> list[str]:
     """Return the error-severity accounting identities a table or card breaks, checked on its own."""
     if target.part not in ("table", "performance_card"):
         return []
-    record = {"schema_version": SCHEMA_VERSION, "document": dict(_PLACEHOLDER_DOCUMENT),
-              "tables": [part] if target.part == "table" else [], "narrative": {},
-              "performance_cards": [part] if target.part == "performance_card" else []}
+    record = part_record(target.part, dict(part), _PLACEHOLDER_DOCUMENT)
     return [f"{finding['rule_id']}: {finding['message']}" for finding in check_record(record)
             if finding["severity"] == "error"]
 
