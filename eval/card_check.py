@@ -28,6 +28,7 @@ from extractor.evaluate.score import (
 from extractor.extract.rules.cards import extract_performance_cards
 from extractor.ingest.text import read_text_dump
 from extractor.record.normalize import normalize_name, normalize_text
+from extractor.regions.split import split_regions
 
 DEFAULT_CORPUS = SHARED / "corpus"
 DEFAULT_GOLD = SHARED / "gold"
@@ -49,7 +50,8 @@ def indicator_key(indicator: dict[str, Any]) -> tuple[str, ...]:
 def check_file(dump: Path, gold_path: Path, verbose: bool) -> dict[str, Any]:
     """Return the figures of one dump (and print its mismatches when verbose)."""
     gold_cards = json.loads(gold_path.read_text(encoding="utf-8")).get("performance_cards") or []
-    pred_cards = extract_performance_cards(read_text_dump(dump))
+    doc = read_text_dump(dump)
+    pred_cards = extract_performance_cards(split_regions(doc), doc.layout)
     fields_ok: Counter[str] = Counter()
     indicators, details_ok, details_total = Counts(), 0, 0
     for gold, pred in pair_cards(gold_cards, pred_cards):

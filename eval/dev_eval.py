@@ -21,7 +21,9 @@ from rich.console import Console
 
 from eval.shared import SHARED, gold_records, need
 from extractor.evaluate.report import evaluate_dirs, render_report, report_to_json
-from extractor.pipeline import RULES, ExtractorChoice, Filing, convert_filing
+from extractor.extract.base import Extractor
+from extractor.extract.choose import make_extractor
+from extractor.pipeline import RULES, Filing, convert_filing
 
 
 def dev_filings(shared: Path) -> list[Filing]:
@@ -52,7 +54,7 @@ def rendered_filings(gold: Path, out: Path) -> list[Filing]:
     return filings
 
 
-def convert_all(filings: list[Filing], pred: Path, console: Console, choice: ExtractorChoice = RULES) -> list:
+def convert_all(filings: list[Filing], pred: Path, console: Console, choice: Extractor = RULES) -> list:
     """Convert each filing and write its record as <name>.json; report failures; return the results."""
     pred.mkdir(parents=True, exist_ok=True)
     results = []
@@ -95,7 +97,7 @@ def compare_extractors(args: argparse.Namespace, gold: Path, console: Console) -
             client = ChatClient(LLMConfig(base_url=args.llm_base_url or "", model=args.llm_model,
                                           provider=args.llm_provider, max_tokens=args.llm_max_tokens,
                                           timeout=args.llm_timeout, max_retries=1))
-            choice = ExtractorChoice(name, client, StoreCache(con))
+            choice = make_extractor(name, client, StoreCache(con))
         results = convert_all(dev_filings(args.shared), args.out / f"pred-{name}", console, choice)
         overall = evaluate_dirs(gold, args.out / f"pred-{name}", predicted_only=True).overall
         calls = [c for r in results if r.llm for c in r.llm.calls if c.outcome != "cache_hit"]

@@ -177,14 +177,13 @@ def _execute(tasks, choice, ocr: str, workers: int | None, executor: str, stagin
 def _extractor_choice(name: str, base_url: str | None, model: str | None, key_env: str, repairs: int,
                       concurrency: int, timeout: float, max_tokens: int, con,  # noqa: ANN001
                       provider: str = "openai"):  # noqa: ANN202
-    from extractor.extract.modes import EXTRACTORS
-    from extractor.pipeline import ExtractorChoice
+    from extractor.extract.choose import EXTRACTORS, make_extractor
 
     if name not in EXTRACTORS:
         err.print(f"[red]error:[/] --extractor must be one of {', '.join(EXTRACTORS)}, got {name!r}")
         raise typer.Exit(2)
     if name == "rules":
-        return ExtractorChoice()
+        return make_extractor()
     provider = provider.strip().lower().replace("-", "_")
     if not model or (provider == "openai" and not base_url):
         needs = "--llm-base-url and --llm-model (or YUSUAN_LLM_BASE_URL / YUSUAN_LLM_MODEL)" if provider == "openai" \
@@ -197,7 +196,7 @@ def _extractor_choice(name: str, base_url: str | None, model: str | None, key_en
     try:
         config = LLMConfig(base_url=base_url or "", model=model, api_key_env=key_env, repair_attempts=repairs,
                            concurrency=concurrency, timeout=timeout, max_tokens=max_tokens, provider=provider)
-        return ExtractorChoice(name, ChatClient(config), StoreCache(con), concurrency)
+        return make_extractor(name, ChatClient(config), StoreCache(con), concurrency)
     except ValueError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from exc

@@ -1,4 +1,5 @@
-"""Convert one filing: ingest → regions → extract → validate → check, with timings and a status.
+"""Convert one filing: ingest → regions → extract → record → validate → check, each stage once, with
+timings and a status. The regions are split once and the same regions go to the chosen extractor.
 
 Errors are data here: a file that cannot be read, is not a disclosure, or yields a record that
 fails its schema comes back as a failed ConversionResult with a one-line reason, never raises.
@@ -10,13 +11,13 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from extractor import EXTRACTOR_VERSION
-from extractor.extract.modes import EXTRACTORS, LLMUsage, hybrid_record, llm_record
+from extractor.extract.base import Extractor, LLMUsage, NotADisclosureError
 from extractor.extract.ocr_numbers import confirm_repairs, propose_repairs
-from extractor.extract.rules.record import NotADisclosureError, extract_record
+from extractor.extract.rules.record import RulesExtractor
 from extractor.ingest import SUPPORTED_SUFFIXES, IngestError, read_filing
+from extractor.regions.split import split_regions
 from extractor.validate import validate_record
 from extractor.validate.arithmetic import check_record as check_identities
 from extractor.validate.prune import prune_invalid, summarize_dropped
@@ -95,53 +96,33 @@ def _supported_under(folder: Path, recursive: bool) -> list[Path]:
     return sorted(p for p in found if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
 
 
-@dataclass(frozen=True)
-class ExtractorChoice:
-    """Which extractor fills the record; llm and hybrid need a chat client (and may use a cache)."""
-
-    name: str = "rules"
-    client: Any = None
-    cache: Any = None
-    concurrency: int = 2
-
-    def __post_init__(self) -> None:
-        if self.name not in EXTRACTORS:
-            raise ValueError(f"unknown extractor {self.name!r} (choose from {', '.join(EXTRACTORS)})")
-        if self.name != "rules" and self.client is None:
-            raise ValueError(f"extractor {self.name!r} needs an LLM endpoint (--llm-base-url, --llm-model)")
+#: The default extractor (offline, deterministic).
+RULES: Extractor = RulesExtractor()
 
 
-RULES = ExtractorChoice()
-
-
-def _extract(doc: Any, choice: ExtractorChoice) -> tuple[dict, LLMUsage | None]:
-    if choice.name == "llm":
-        return llm_record(doc, choice.client, choice.cache, choice.concurrency)
-    record = extract_record(doc)
-    if choice.name == "rules":
-        return record, None
-    return hybrid_record(doc, record, choice.client, choice.cache, choice.concurrency)
-
-
-def convert_filing(filing: Filing, choice: ExtractorChoice = RULES, ocr: str = "auto") -> ConversionResult:
+def convert_filing(filing: Filing, extractor: Extractor = RULES, ocr: str = "auto") -> ConversionResult:
     """Convert one filing to a validated disclosure record with its arithmetic findings; failures are data.
 
-    ``ocr``: which PDF pages are OCR'd (auto: those without a usable text layer; force; off).
+    ``extractor``: rules (default), or one made by ``extract.choose.make_extractor``. ``ocr``: which PDF
+    pages are OCR'd (auto: those without a usable text layer; force; off).
     """
     timings: dict[str, float] = {}
     source, inputs = str(filing.source), tuple(str(p) for p in filing.paths)
     usage: LLMUsage | None = None
+    name = extractor.name
     try:
         doc, repairs = propose_repairs(_timed(timings, "ingest", lambda: read_filing(filing.paths, ocr)))
-        record, usage = _timed(timings, "extract", lambda: _extract(doc, choice))
-        record = confirm_repairs(record, repairs, check_identities)
+        regions = _timed(timings, "regions", lambda: split_regions(doc))
+        extraction = _timed(timings, "extract", lambda: extractor.extract(doc, regions))
+        usage = extraction.usage
+        record = confirm_repairs(extraction.record, repairs, check_identities)
         issues = _timed(timings, "validate", lambda: validate_record(record))
     except (IngestError, NotADisclosureError) as exc:
         return ConversionResult(status="failed", error=str(exc), timings=timings, source_path=source, inputs=inputs,
-                                extractor=choice.name)
+                                extractor=name)
     except Exception as exc:  # noqa: BLE001 - a bad file must never stop a batch
         return ConversionResult(status="failed", error=f"{filing.source}: extractor error: {exc!r}",
-                                timings=timings, source_path=source, inputs=inputs, extractor=choice.name, llm=usage)
+                                timings=timings, source_path=source, inputs=inputs, extractor=name, llm=usage)
     status, error = "ok", None
     pruned = prune_invalid(record, issues)  # only the row, indicator, figure or field that fails is left out
     if issues:
@@ -149,23 +130,23 @@ def convert_filing(filing: Filing, choice: ExtractorChoice = RULES, ocr: str = "
         if pruned.unresolved or validate_record(pruned.record):
             error = f"{filing.source}: record fails its schema ({len(issues)} issues): {first}"
             return ConversionResult(status="failed", error=error, pages=doc.page_count, timings=timings,
-                                    source_path=source, inputs=inputs, extractor=choice.name, llm=usage)
+                                    source_path=source, inputs=inputs, extractor=name, llm=usage)
         record = pruned.record
         if pruned.dropped:
             status = "partial"
             error = f"{filing.source}: left out {summarize_dropped(pruned.dropped)} failing the schema ({first})"
-    if usage is not None and usage.regions_failed and choice.name == "llm":
+    if usage is not None and usage.regions_failed and name == "llm":
         status = "partial"
         error = f"{filing.source}: the model gave no valid answer for {', '.join(usage.regions_failed)}"
     findings = _timed(timings, "check", lambda: [*pruned.findings, *check_document(record), *check_identities(record)])
     return ConversionResult(status=status, record=record, error=error, pages=doc.page_count, timings=timings,
-                            findings=findings, source_path=source, inputs=inputs, extractor=choice.name,
+                            findings=findings, source_path=source, inputs=inputs, extractor=name,
                             llm=usage, ocr_pages=len(doc.ocr_pages))
 
 
-def convert_file(path: Path, choice: ExtractorChoice = RULES, ocr: str = "auto") -> ConversionResult:
+def convert_file(path: Path, extractor: Extractor = RULES, ocr: str = "auto") -> ConversionResult:
     """Convert one file (see convert_filing)."""
-    return convert_filing(Filing(path.stem, path, (path,)), choice, ocr)
+    return convert_filing(Filing(path.stem, path, (path,)), extractor, ocr)
 
 
 def _timed(timings: dict[str, float], stage: str, work):  # noqa: ANN001, ANN202

@@ -15,8 +15,14 @@ from extractor.extract.rules.cards import extract_performance_cards
 from extractor.ingest import read_filing
 from extractor.ingest.text import Line, TextDocument, parse_dump, read_text_dump
 from extractor.record.normalize import normalize_text
+from extractor.regions.split import split_regions
 from extractor.validate.schema import validate_part
 from tests.conftest import GOLD_DIR, corpus_files, shared_params
+
+
+def cards_of(doc: TextDocument) -> list[dict]:
+    """Return the cards of a whole filing, read from its regions as the pipeline does."""
+    return extract_performance_cards(split_regions(doc), doc.layout)
 
 
 def _tuples(card: dict) -> list[tuple[str | None, ...]]:
@@ -113,7 +119,7 @@ PLAIN_DUMP = "\n".join([
 def test_plain_card_header_with_split_title_and_wrapped_name() -> None:
     doc = parse_dump(PLAIN_DUMP)
     assert doc.layout == "plain"
-    card = extract_performance_cards(doc)[0]
+    card = cards_of(doc)[0]
     assert card["seq"] == 1
     assert normalize_text(card["project_name"]) == "冀财农[2024]12号关于下达乡村示范点建设资金预算的通知"
     assert card["project_code"] == "13053225P000000000017"
@@ -126,7 +132,7 @@ def test_plain_card_header_with_split_title_and_wrapped_name() -> None:
 
 
 def test_plain_indicators_merged_level1_wrapped_cells_and_page_number() -> None:
-    card = extract_performance_cards(parse_dump(PLAIN_DUMP))[0]
+    card = cards_of(parse_dump(PLAIN_DUMP))[0]
     assert _tuples(card) == [
         ("产出指标", "数量指标", "示范点数量", "3 个"),
         ("产出指标", "质量指标", "验收合格率", "≥95%"),
@@ -140,7 +146,7 @@ def test_plain_indicators_merged_level1_wrapped_cells_and_page_number() -> None:
 
 
 def test_plain_card_without_header_block() -> None:
-    cards = extract_performance_cards(parse_dump(PLAIN_DUMP))
+    cards = cards_of(parse_dump(PLAIN_DUMP))
     assert len(cards) == 2
     card = cards[1]
     assert card["seq"] == 2
@@ -199,7 +205,7 @@ def test_level_name_split_by_a_stray_space() -> None:
         "产出 指标",
         "数量 指标 宣传次数 开展宣传活动次数 ≥4 次 工作计划",
     ])
-    card = extract_performance_cards(parse_dump(text))[0]
+    card = cards_of(parse_dump(text))[0]
     assert _tuples(card) == [("产出指标", "数量指标", "宣传次数", "≥4 次")]
 
 
@@ -212,13 +218,13 @@ def test_goals_numbered_before_a_percentage() -> None:
         ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"],
         ["产出指标", "数量指标", "征订份数", "党报征订份数", "≥10 份", "征订计划"],
     ])
-    card = extract_performance_cards(parse_dump(text))[0]
+    card = cards_of(parse_dump(text))[0]
     assert card["goals"] == ["100%完成党报征订任务。", "100%完成考核任务。"]
 
 
 def test_reference_to_a_card_table_is_not_a_card() -> None:
     text = "七、绩效目标\n\n详见单位的项目绩效目标表\n\n八、其他说明\n"
-    assert extract_performance_cards(parse_dump(text)) == []
+    assert cards_of(parse_dump(text)) == []
 
 
 # ---------------------------------------------------------------- tsv (tab-separated export)
@@ -260,7 +266,7 @@ TSV_DUMP = _tsv([
 def test_tsv_card_spending_plan_by_column_and_merged_level1() -> None:
     doc = parse_dump(TSV_DUMP)
     assert doc.layout == "tsv"
-    card = extract_performance_cards(doc)[0]
+    card = cards_of(doc)[0]
     assert card["project_name"] == "科普活动经费"
     assert card["budget"] == {"total": 8.0, "fiscal": 8.0, "other": None}
     assert card["fund_use"] == "开展科普宣传活动。"
@@ -276,7 +282,7 @@ def test_tsv_card_spending_plan_by_column_and_merged_level1() -> None:
 
 
 def test_tsv_card_without_header_block() -> None:
-    cards = extract_performance_cards(parse_dump(TSV_DUMP))
+    cards = cards_of(parse_dump(TSV_DUMP))
     assert [c["project_name"] for c in cards] == ["科普活动经费", "网络安全等级保护测评"]
     assert cards[1]["spending_plan"] is None and cards[1]["project_code"] is None
     assert _tuples(cards[1]) == [("产出指标", "质量指标", "测评通过率", "100%")]
@@ -314,7 +320,7 @@ WORD_DUMP = "\n".join([
 def test_word_card_title_inside_prose_block_wrapped_cells_and_dropped_merged_cell() -> None:
     doc = parse_dump(WORD_DUMP)
     assert doc.layout == "word"
-    cards = extract_performance_cards(doc)
+    cards = cards_of(doc)
     assert len(cards) == 1
     card = cards[0]
     assert card["project_name"] == "档案数字化项目"
@@ -333,7 +339,7 @@ def test_word_card_title_inside_prose_block_wrapped_cells_and_dropped_merged_cel
 
 @pytest.mark.parametrize("dump", [PLAIN_DUMP, TSV_DUMP, WORD_DUMP], ids=["plain", "tsv", "word"])
 def test_cards_match_the_performance_card_schema(dump: str) -> None:
-    cards = extract_performance_cards(parse_dump(dump))
+    cards = cards_of(parse_dump(dump))
     assert cards
     for card in cards:
         assert validate_part("performance_card", card) == []
@@ -374,7 +380,7 @@ def _rendered_cards(record: dict, layout: str, tmp_path: Path) -> list[dict]:
     path.write_bytes(render_record(record, layout=layout))
     doc = read_filing([path])
     assert doc.layout == "pdf"
-    return extract_performance_cards(doc)
+    return cards_of(doc)
 
 
 def _assert_header(card: dict) -> None:
@@ -461,7 +467,7 @@ POSITIONED_CARD = (
 
 
 def test_positioned_borderless_card_is_rebuilt_from_cell_boxes() -> None:
-    cards = extract_performance_cards(TextDocument("card.pdf", "pdf", POSITIONED_CARD))
+    cards = cards_of(TextDocument("card.pdf", "pdf", POSITIONED_CARD))
     assert len(cards) == 1
     card = cards[0]
     assert card["project_name"] == "示范项目"
@@ -499,7 +505,7 @@ def test_title_wrapped_before_its_last_word_opens_a_card() -> None:
         "一级指标 二级指标 三级指标 绩效指标描述 指标值 指标值确定依据",
         "产出指标 数量指标 养护里程 养护道路里程 20 公里 工作方案",
     ])
-    cards = extract_performance_cards(parse_dump(dump))
+    cards = cards_of(parse_dump(dump))
     assert [normalize_text(c["project_name"]) for c in cards] == [
         "关于下达乡村示范点建设资金预算的通知冀财农[2024]12号", "关于下达乡村道路养护资金预算的通知冀财农[2024]13号"]
     assert [_tuples(c) for c in cards] == [[("产出指标", "数量指标", "示范点数量", "3 个")],
@@ -514,7 +520,7 @@ def test_title_wrapped_before_its_last_word_opens_a_card() -> None:
                          ids=lambda p: p.stem)
 def test_corpus_indicator_f1(dump: Path) -> None:
     gold = json.loads((GOLD_DIR / f"{dump.stem}.json").read_text(encoding="utf-8"))
-    predicted = {"performance_cards": extract_performance_cards(read_text_dump(dump))}
+    predicted = {"performance_cards": cards_of(read_text_dump(dump))}
     score = compare_cards(gold, predicted)
     assert len(predicted["performance_cards"]) == len(gold["performance_cards"])
     assert score.indicators.f1 >= 0.95

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from extractor.extract.rules.record import NotADisclosureError, extract_record
+from extractor.extract.base import NotADisclosureError
+from extractor.extract.rules.record import extract_record
 from extractor.ingest import IngestError, read_filing
 from extractor.ingest.geometry import (
     Rule,
@@ -27,6 +28,7 @@ from extractor.ingest.geometry import (
     visual_lines,
 )
 from extractor.ingest.text import TextDocument, decode_dump, detect_layout, parse_dump
+from extractor.regions.split import split_regions
 from tests.conftest import REPO
 
 SAMPLE = REPO / "examples" / "zhaoxian-kegongxin-2024.txt"
@@ -71,7 +73,8 @@ def test_parse_dump_numbers_lines_and_pages_in_order(text: str) -> None:
 @given(dumps)
 def test_rules_extractor_on_any_dump_gives_a_record_or_not_a_disclosure(text: str) -> None:
     try:
-        record = extract_record(parse_dump(text, "fuzz.txt"))
+        doc = parse_dump(text, "fuzz.txt")
+        record = extract_record(doc, split_regions(doc))
     except NotADisclosureError:
         return
     assert isinstance(record.get("tables"), list)

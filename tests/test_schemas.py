@@ -15,8 +15,8 @@ from extractor.record.kinds import DOCUMENT_KEYS, NARRATIVE_KEYS, SIDED_KINDS, T
 from extractor.validate import (
     SchemaIssue,
     SchemaValidationError,
-    check_record,
     load_schema,
+    require_valid_record,
     schema_names,
     schemas_dir,
     validate_part,
@@ -52,7 +52,7 @@ def test_every_gold_record_validates(path: Path) -> None:
     """The contract: the schemas accept every gold record in ../shared/gold (and the shipped one)."""
     record = json.loads(path.read_text(encoding="utf-8"))
     assert validate_record(record) == []
-    check_record(record)
+    require_valid_record(record)
 
 
 @pytest.mark.parametrize("name", schema_names())
@@ -272,12 +272,12 @@ def test_issues_are_sorted_naturally_by_path() -> None:
     ]
 
 
-def test_check_record_raises_with_issues_and_paths() -> None:
+def test_require_valid_record_raises_with_issues_and_paths() -> None:
     record = _gold()
     record["schema_version"] = 1
     record["document"]["fiscal_year"] = 1890
     with pytest.raises(SchemaValidationError) as caught:
-        check_record(record)
+        require_valid_record(record)
     assert _paths(list(caught.value.issues)) == ["$.document.fiscal_year", "$.schema_version"]
     assert "$.document.fiscal_year, $.schema_version" in str(caught.value)
     assert "\n" not in str(caught.value)

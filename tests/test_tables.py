@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from extractor.extract.rules.numbers import join_split_code, join_split_numbers
 from extractor.extract.rules.placement import place_rows
 from extractor.extract.rules.tables import extract_table
 from extractor.ingest.text import parse_dump
+from extractor.record.numbers import join_split_code, join_split_numbers
 from extractor.regions.classify import classify_title
 from extractor.regions.split import split_regions
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from extractor.batch.plan import Task
 from extractor.batch.staging import load_staged, staged_files
-from extractor.extract.modes import LLMUsage
+from extractor.extract.base import LLMUsage
 from extractor.pipeline import ConversionResult
 from extractor.store import StoredDocument, write_document
 

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from extractor.extract.rules.numbers import parse_amount
 from extractor.ingest.text import TextDocument
+from extractor.record.numbers import parse_amount
 
 #: Characters OCR confuses with digits, and the digit they stand for.
 DIGIT_LOOKALIKES = {"O": "0", "o": "0", "〇": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1", "i": "1",

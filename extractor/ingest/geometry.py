@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from extractor.extract.rules.numbers import is_amount, is_code
+from extractor.record.numbers import is_amount, is_code
 
 Box = tuple[float, float, float, float]
 
@@ -20,13 +20,16 @@ _SNAP = 2.0  # points: rules this close are the same rule; a rule this short is 
 
 @dataclass(frozen=True)
 class Word:
-    """A positioned word in display coordinates."""
+    """A positioned word (or printed cell) in display coordinates; ``page`` and ``line`` say where it
+    was read once it belongs to a line of the document (0 while a page is still being laid out)."""
 
     x0: float
     y0: float
     x1: float
     y1: float
     text: str
+    page: int = 0
+    line: int = 0
 
     @property
     def cx(self) -> float:

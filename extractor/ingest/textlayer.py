@@ -11,6 +11,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from extractor.record.normalize import is_hanzi
+
 #: Frequent characters of Chinese prose and of budget disclosures; a real page is mostly these.
 COMMON_HANZI = frozenset(
     "的一是不了人我在有他这为之大来以个中上们到说国和地也子时道出而要于就下得可你年生自会那后能对着事其里所"
@@ -54,10 +56,6 @@ def _plausible(ch: str) -> bool:
     return any(lo <= code <= hi for lo, hi in _PLAUSIBLE_RANGES)
 
 
-def _hanzi(ch: str) -> bool:
-    return 0x3400 <= ord(ch) <= 0x9FFF
-
-
 def judge_text_layer(text: str) -> TextLayerVerdict:
     """Return whether the text extracted from one page is real text (see the module docstring)."""
     chars = [ch for ch in text if not ch.isspace()]
@@ -68,7 +66,7 @@ def judge_text_layer(text: str) -> TextLayerVerdict:
         return TextLayerVerdict(False, "unmapped glyphs")
     if sum(not _plausible(ch) for ch in chars) > _MAX_IMPLAUSIBLE * len(chars):
         return TextLayerVerdict(False, "wrong encoding")
-    hanzi = [ch for ch in chars if _hanzi(ch)]
+    hanzi = [ch for ch in chars if is_hanzi(ch)]
     if len(hanzi) >= 20 and sum(ch in COMMON_HANZI for ch in hanzi) < _MIN_COMMON * len(hanzi):
         return TextLayerVerdict(False, "random characters")
     return TextLayerVerdict(True, "ok")

@@ -31,6 +31,9 @@ _ENUMERATOR = re.compile(
     r"|[-—－]?、)"
 )
 _QIZHONG = re.compile(r"^其中[:：]?")
+#: Chinese characters (CJK Unified Ideographs and Extension A, U+3400–U+9FFF), as the body of a regex
+#: character class: ``re.compile(f"[{HANZI}]+")``.
+HANZI = "\u3400-\u9fff"
 _SPACE = re.compile(r"\s+")
 
 
@@ -51,3 +54,8 @@ def normalize_name(name: str | None) -> str:
     text = normalize_text(name)
     text = _ENUMERATOR.sub("", text, count=1)
     return _QIZHONG.sub("", text, count=1)
+
+
+def is_hanzi(ch: str) -> bool:
+    """Return True for a Chinese character (see HANZI)."""
+    return "\u3400" <= ch <= "\u9fff"

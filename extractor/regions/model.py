@@ -14,7 +14,11 @@ class Region:
     kind: str  # "table" | "prose" | "card"
     table_kind: str | None
     title: str
-    lines: tuple[Line, ...]
+    lines: tuple[Line, ...]  # a card's: the body after its title
+    #: A card's printed number ("5、…绩效目标表"), the source lines its title spans and its page.
+    number: int | None = None
+    title_span: tuple[int, int] | None = None
+    title_page: int = 0
 
     @property
     def pages(self) -> tuple[int, ...]:

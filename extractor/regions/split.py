@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from extractor.ingest.text import Line, TextDocument
+from extractor.regions.cards import CardSpan, find_cards
 from extractor.regions.classify import classify_title
 from extractor.regions.model import Region
 
@@ -36,30 +37,60 @@ def is_prose_break(line: Line) -> bool:
 
 
 def split_regions(doc: TextDocument) -> list[Region]:
-    """Return the document's regions in printed order (every line in exactly one region)."""
+    """Return the document's regions in printed order: tables, cards (found by ``cards.find_cards``) and
+    the prose around them. Every line is in exactly one region, but a card's title lines, which make
+    its title (its ``lines`` are the body after the title, a PDF's framed blocks split into lines)."""
     regions: list[Region] = []
+    cards = find_cards(doc, _starts_table)
+    taking = {card.start: card for card in cards if card.stop > card.start}
+    bare = [card for card in cards if card.stop <= card.start]  # a title with no line after it
     kind: str = "prose"
     table_kind: str | None = None
     title = ""
     current: list[Line] = []
-    for line in doc.lines:
-        found = title_kind(line)
-        ends_table = kind == "table" and is_prose_break(line)
-        ends_card = kind == "card" and _SECTION_HEADING.match(line.text) is not None
-        if found or ends_table or ends_card:
+    index = 0
+    while index < len(doc.lines):
+        card = taking.get(index)
+        if card is not None:
             if current:
                 regions.append(_region(kind, table_kind, title, current))
+            regions += [_card_region(c) for c in _take_before(bare, card.start)]
+            regions.append(_card_region(card))
+            kind, table_kind, title, current = "prose", None, "", []
+            index = card.stop
+            continue
+        line = doc.lines[index]
+        found = title_kind(line)
+        if found or (kind == "table" and is_prose_break(line)):
+            if current:
+                regions.append(_region(kind, table_kind, title, current))
+            regions += [_card_region(c) for c in _take_before(bare, index)]
             current = []
-            if found == "card":
-                kind, table_kind, title = "card", None, line.text
-            elif found:
+            if found and found != "card":
                 kind, table_kind, title = "table", found, title_text(line)
             else:
                 kind, table_kind, title = "prose", None, ""
         current.append(line)
+        index += 1
     if current:
         regions.append(_region(kind, table_kind, title, current))
-    return regions
+    return regions + [_card_region(c) for c in bare]
+
+
+def _take_before(cards: list[CardSpan], index: int) -> list[CardSpan]:
+    """Remove from ``cards`` and return those that start before line ``index``."""
+    taken = [card for card in cards if card.start <= index]
+    del cards[: len(taken)]
+    return taken
+
+
+def _starts_table(line: Line) -> bool:
+    return title_kind(line) not in (None, "card")
+
+
+def _card_region(card: CardSpan) -> Region:
+    return Region("card", None, card.title, card.body, number=card.number,
+                  title_span=(card.first_line, card.last_title_line), title_page=card.page)
 
 
 def _region(kind: str, table_kind: str | None, title: str, lines: list[Line]) -> Region:

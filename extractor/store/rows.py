@@ -1,17 +1,18 @@
 """Flatten a disclosure record (contract.md) into the store's row tuples; pure, no database.
 
 Positions (``table_index``, ``row_index``, indicator ``idx``) are 0-based list positions in the
-record; a card keeps its printed ``seq``.
+record; a card keeps its printed ``seq``. Row keys and finding keys are the record's (``record.keys``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from extractor.record.keys import FINDING_KEYS, card_seq, row_keys
 
 Row = tuple[Any, ...]
 
@@ -28,11 +29,6 @@ INDICATOR_COLUMNS = (
     "document_id", "card_seq", "idx", "level1", "level2", "level3", "description", "value", "basis",
 )
 NARRATIVE_COLUMNS = ("document_id", "key", "amount")
-#: Keys a finding dict may carry, in column order; ``rule_id`` is required, the rest may be absent.
-FINDING_KEYS = (
-    "rule_id", "severity", "table_kind", "row_key", "value_key", "expected", "actual", "difference",
-    "page", "message",
-)
 FINDING_COLUMNS = ("document_id", *FINDING_KEYS)
 
 #: Row keys the contract defines; anything else on a row (page, bbox, confidence...) is provenance.
@@ -50,27 +46,6 @@ def content_hash(chunks: Iterable[bytes]) -> str:
 def file_content_hash(paths: Sequence[str | Path]) -> str:
     """Return the content hash of one source file, or of a multi-file group read in the given order."""
     return content_hash(Path(path).read_bytes() for path in paths)
-
-
-def base_row_key(row: Mapping[str, Any]) -> str:
-    """Return a row's key before de-duplication: its code, else ``side:name``, else its name."""
-    code = row.get("code")
-    if code:
-        return str(code)
-    name = row.get("name") or ""
-    side = row.get("side")
-    return f"{side}:{name}" if side else name
-
-
-def row_keys(rows: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Return the contract row key of every row of one table, the n-th repeat suffixed ``#n``."""
-    seen: Counter[str] = Counter()
-    keys = []
-    for row in rows:
-        base = base_row_key(row)
-        seen[base] += 1
-        keys.append(base if seen[base] == 1 else f"{base}#{seen[base]}")
-    return keys
 
 
 def document_fields(record: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -148,12 +123,6 @@ def indicator_rows(document_id: str, record: Mapping[str, Any]) -> list[Row]:
         for position, card in _cards(record)
         for idx, indicator in enumerate(card.get("indicators") or [])
     ]
-
-
-def card_seq(position: int, card: Mapping[str, Any]) -> int:
-    """Return a card's printed ``seq``, or its 1-based position when the record omits it."""
-    seq = card.get("seq")
-    return int(seq) if seq is not None else position + 1
 
 
 def _cards(record: Mapping[str, Any]) -> list[tuple[int, Mapping[str, Any]]]:

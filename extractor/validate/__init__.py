@@ -3,8 +3,8 @@
 from extractor.validate.schema import (
     SchemaIssue,
     SchemaValidationError,
-    check_record,
     load_schema,
+    require_valid_record,
     schema_names,
     schemas_dir,
     validate_part,
@@ -14,8 +14,8 @@ from extractor.validate.schema import (
 __all__ = [
     "SchemaIssue",
     "SchemaValidationError",
-    "check_record",
     "load_schema",
+    "require_valid_record",
     "schema_names",
     "schemas_dir",
     "validate_part",

@@ -1,7 +1,7 @@
 """Arithmetic validation of a disclosure record: the accounting identities a filing must satisfy.
 
 Pure functions over a record dict (contract.md). ``check_record`` returns findings, dicts with exactly
-``store.rows.FINDING_KEYS``; ``RULES`` is the catalogue of rule ids. Figures equal as printed (closer
+``record.keys.FINDING_KEYS``; ``RULES`` is the catalogue of rule ids. Figures equal as printed (closer
 than 0.005) pass; a difference within rounding (0.011 per summed part, ``identities.TOLERANCE``) is a
 ``rounding.within_tolerance`` warning naming the identity; anything larger is a finding of the rule.
 """

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from extractor.record.identities import PRINTED_PRECISION, difference_kind
-from extractor.store.rows import card_seq
+from extractor.record.keys import card_seq
 from extractor.validate.rules_common import (
     Finding,
     Rule,

@@ -1,6 +1,6 @@
 """Shared pieces of the arithmetic checks: the Rule type, finding construction, table views, units.
 
-A finding is a dict with exactly ``store.rows.FINDING_KEYS``; ``difference`` is ``actual - expected``.
+A finding is a dict with exactly ``record.keys.FINDING_KEYS``; ``difference`` is ``actual - expected``.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extractor.record.identities import difference_kind, rounding_slack
+from extractor.record.keys import FINDING_KEYS, row_keys
 from extractor.record.normalize import normalize_name
-from extractor.store.rows import FINDING_KEYS, row_keys
 
 Finding = dict[str, Any]
 

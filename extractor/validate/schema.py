@@ -162,8 +162,9 @@ def validate_record(record: Mapping[str, Any]) -> list[SchemaIssue]:
     return validate_part("record", record)
 
 
-def check_record(record: Mapping[str, Any]) -> None:
-    """Raise SchemaValidationError if ``record`` does not match the record schema."""
+def require_valid_record(record: Mapping[str, Any]) -> None:
+    """Raise SchemaValidationError if ``record`` does not match the record schema (``validate_record``
+    returns the issues instead; ``validate.arithmetic.check_record`` returns identity findings)."""
     issues = validate_record(record)
     if issues:
         raise SchemaValidationError(issues)

@@ -4,7 +4,7 @@ A PDF grid row has one cell per grid column. The cards' header rows and indicato
 grid, so a cell of the indicator table may span several grid columns; where its words fell into
 different columns the reader split it ("在全市排前 12" | "名"). ``span_text`` puts such a cell back
 together, line by line. A card drawn in a frame without inner rules is read as one cell holding
-every printed line; ``explode_blocks`` turns it back into one line per printed line.
+every printed line; the card finder (``regions.cards``) turns it back into one line per printed line.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from extractor.extract.rules.numbers import parse_amount
 from extractor.ingest.text import Line
 from extractor.record.normalize import normalize_text
+from extractor.record.numbers import parse_amount
 
 _TOUCH = 1.0  # points: grid cells of one row share their edges
 _HEADER_LABEL = re.compile(
@@ -71,16 +71,3 @@ def condense_header_line(line: Line) -> Line:
             cells[run[0]] = joined
         run = []
     return Line(line.number, line.page, tuple(cells), line.boxes)
-
-
-def explode_blocks(lines: Sequence[Line]) -> tuple[Line, ...]:
-    """Split every one-cell line holding several printed lines (a framed block the PDF reader
-    took as one cell) into one line per printed line."""
-    out: list[Line] = []
-    for line in lines:
-        if len(line.cells) == 1 and "\n" in line.cells[0]:
-            out.extend(Line(line.number, line.page, (part.strip(),))
-                       for part in line.cells[0].split("\n") if part.strip())
-        else:
-            out.append(line)
-    return tuple(out)

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from extractor.extract.rules.card_cells import is_header_label
-from extractor.extract.rules.numbers import parse_amount
 from extractor.ingest.text import Line
 from extractor.record.normalize import normalize_text
+from extractor.record.numbers import parse_amount
 
 PLAN_SLOTS = 4
 _CODE_LABEL, _NAME_LABEL = "项目编码", "项目名称"

@@ -11,56 +11,33 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
+from extractor.ingest.geometry import Word
 from extractor.ingest.text import Line
 
 #: Lines of one cell touch; the rows of a table are further apart than this share of a line height.
 _TOUCH_SHARE = 0.3
 
 
-@dataclass(frozen=True)
-class Fragment:
-    """One printed cell of a visual line: its text, box, page and source line."""
-
-    text: str
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    page: int
-    line: int
-
-    @property
-    def cx(self) -> float:
-        """Return the horizontal centre."""
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def cy(self) -> float:
-        """Return the vertical centre."""
-        return (self.y0 + self.y1) / 2
-
-
-def fragments(lines: Iterable[Line]) -> list[Fragment]:
-    """Return the non-empty cells of positioned lines as fragments."""
+def fragments(lines: Iterable[Line]) -> list[Word]:
+    """Return the non-empty cells of positioned lines as positioned words (fragments), with page and line."""
     out = []
     for line in lines:
         for text, box in zip(line.cells, line.boxes, strict=False):
             if text.strip() and box is not None:
-                out.append(Fragment(text.strip(), *box, line.page, line.number))
+                out.append(Word(*box, text.strip(), line.page, line.number))
     return out
 
 
-def touch_gap(pieces: Sequence[Fragment]) -> float:
+def touch_gap(pieces: Sequence[Word]) -> float:
     """Return the vertical gap up to which two lines belong to one cell (a share of a line height)."""
     heights = sorted(f.y1 - f.y0 for f in pieces) or [10.0]
     return _TOUCH_SHARE * heights[len(heights) // 2]
 
 
-def runs(pieces: Sequence[Fragment], gap: float) -> list[list[Fragment]]:
+def runs(pieces: Sequence[Word], gap: float) -> list[list[Word]]:
     """Group fragments into vertical runs: each fragment starts within ``gap`` of the run's bottom."""
-    groups: list[list[Fragment]] = []
+    groups: list[list[Word]] = []
     bottom = float("-inf")
     for piece in sorted(pieces, key=lambda f: (f.y0, f.x0)):
         if groups and piece.y0 <= bottom + gap:
@@ -72,12 +49,12 @@ def runs(pieces: Sequence[Fragment], gap: float) -> list[list[Fragment]]:
     return groups
 
 
-def extent(pieces: Sequence[Fragment]) -> tuple[float, float]:
+def extent(pieces: Sequence[Word]) -> tuple[float, float]:
     """Return the vertical extent (top, bottom) of fragments."""
     return min(f.y0 for f in pieces), max(f.y1 for f in pieces)
 
 
-def column_edges(anchors: Sequence[tuple[float, float]], pieces: Sequence[Fragment]) -> list[float]:
+def column_edges(anchors: Sequence[tuple[float, float]], pieces: Sequence[Word]) -> list[float]:
     """Return the edges between neighbouring columns, given each column's header (x0, x1) in order.
 
     An edge lies in the gap between two header labels, where the fewest fragments cross it, in the
@@ -104,12 +81,12 @@ def column_edges(anchors: Sequence[tuple[float, float]], pieces: Sequence[Fragme
     return edges
 
 
-def column_of(piece: Fragment, edges: Sequence[float]) -> int:
+def column_of(piece: Word, edges: Sequence[float]) -> int:
     """Return the index of the column a fragment's centre lies in."""
     return sum(1 for edge in edges if piece.cx >= edge)
 
 
-def split_across(piece: Fragment, edges: Sequence[float]) -> list[Fragment]:
+def split_across(piece: Word, edges: Sequence[float]) -> list[Word]:
     """Split a fragment that runs over column edges (two cells printed close together) at the
     spaces nearest the edges, estimating character positions from their widths."""
     inner = [e for e in edges if piece.x0 + 2 < e < piece.x1 - 2]
@@ -130,9 +107,9 @@ def split_across(piece: Fragment, edges: Sequence[float]) -> list[Fragment]:
     return [p for p in out if p.text]
 
 
-def _part(piece: Fragment, start: int, end: int, positions: list[float]) -> Fragment:
-    return Fragment(piece.text[start:end].strip(), positions[start], piece.y0, positions[end], piece.y1,
-                    piece.page, piece.line)
+def _part(piece: Word, start: int, end: int, positions: list[float]) -> Word:
+    return Word(positions[start], piece.y0, positions[end], piece.y1, piece.text[start:end].strip(),
+                piece.page, piece.line)
 
 
 def assign_blocks(rows: Sequence[tuple[float, float]], blocks: Sequence[tuple[float, float]]) -> list[int | None]:
@@ -177,7 +154,7 @@ def _nearest(row: tuple[float, float], blocks: Sequence[tuple[float, float]]) ->
     return min(range(len(blocks)), key=lambda k: abs((blocks[k][0] + blocks[k][1]) / 2 - centre))
 
 
-def cell_text(pieces: Sequence[Fragment]) -> str:
+def cell_text(pieces: Sequence[Word]) -> str:
     """Return a cell's fragments top to bottom (left to right within a line), lines joined by newlines."""
     ordered = sorted(pieces, key=lambda f: (round(f.cy), f.x0))
     return "\n".join(f.text for f in ordered)

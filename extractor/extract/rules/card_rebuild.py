@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from extractor.extract.rules.card_cells import is_header_label
 from extractor.extract.rules.card_header import is_indicator_header
 from extractor.extract.rules.card_positional import (
-    Fragment,
     assign_blocks,
     cell_text,
     column_edges,
@@ -25,6 +24,7 @@ from extractor.extract.rules.card_positional import (
     split_across,
     touch_gap,
 )
+from extractor.ingest.geometry import Word
 from extractor.ingest.text import Line
 from extractor.record.normalize import normalize_text
 
@@ -65,7 +65,7 @@ def _header_rows(lines: tuple[Line, ...], label_edge: float) -> tuple[Line, ...]
     values = [f for f in pieces if f.x1 > label_edge + 1.0]
     gap = touch_gap(pieces)
     rows = [row for page in _pages(values) for row in _value_rows(page, gap)]
-    cells: list[list[list[Fragment]]] = [_cells(row) for row in rows]
+    cells: list[list[list[Word]]] = [_cells(row) for row in rows]
     for block in (b for page in _pages(labels) for b in runs(page, gap)):
         target = _row_for(block, rows)
         if target is None:
@@ -78,14 +78,14 @@ def _header_rows(lines: tuple[Line, ...], label_edge: float) -> tuple[Line, ...]
     return tuple(_align_plan(out))
 
 
-def _pages(pieces: Sequence[Fragment]) -> list[list[Fragment]]:
-    by_page: dict[int, list[Fragment]] = {}
+def _pages(pieces: Sequence[Word]) -> list[list[Word]]:
+    by_page: dict[int, list[Word]] = {}
     for piece in pieces:
         by_page.setdefault(piece.page, []).append(piece)
     return [by_page[p] for p in sorted(by_page)]
 
 
-def _value_rows(pieces: list[Fragment], gap: float) -> list[list[Fragment]]:
+def _value_rows(pieces: list[Word], gap: float) -> list[list[Word]]:
     """Rows of the header block: runs of touching text, a line of month labels always a row apart."""
     months = {f.line for f in pieces if _MONTH.match(normalize_text(f.text))}
     month_lines = {n for n in months if all(_MONTH.match(normalize_text(f.text)) or is_header_label(f.text)
@@ -96,7 +96,7 @@ def _value_rows(pieces: list[Fragment], gap: float) -> list[list[Fragment]]:
     return rows
 
 
-def _row_for(block: list[Fragment], rows: list[list[Fragment]]) -> int | None:
+def _row_for(block: list[Word], rows: list[list[Word]]) -> int | None:
     """Return the row a label block belongs to: the one holding its middle, else the nearest."""
     same_page = [k for k, row in enumerate(rows) if row[0].page == block[0].page]
     if not same_page:
@@ -111,9 +111,9 @@ def _row_for(block: list[Fragment], rows: list[list[Fragment]]) -> int | None:
     return min(same_page, key=lambda k: (distance(k), extent(rows[k])[0]))
 
 
-def _cells(row: list[Fragment]) -> list[list[Fragment]]:
+def _cells(row: list[Word]) -> list[list[Word]]:
     """Group a row's fragments into cells: fragments on different lines that overlap horizontally."""
-    groups: list[list[Fragment]] = []
+    groups: list[list[Word]] = []
     for piece in sorted(row, key=lambda f: f.x0):
         target = next((g for g in groups if any(_overlap(piece, other) for other in g)), None)
         if target is None:
@@ -123,11 +123,11 @@ def _cells(row: list[Fragment]) -> list[list[Fragment]]:
     return sorted(groups, key=lambda g: min(f.x0 for f in g))
 
 
-def _overlap(a: Fragment, b: Fragment) -> bool:
+def _overlap(a: Word, b: Word) -> bool:
     return a.line != b.line and min(a.x1, b.x1) - max(a.x0, b.x0) > 0
 
 
-def _line(cells: list[list[Fragment]]) -> Line:
+def _line(cells: list[list[Word]]) -> Line:
     first = min((f for cell in cells for f in cell), key=lambda f: (f.y0, f.x0))
     texts = tuple(cell_text(cell) for cell in cells)
     boxes = tuple((min(f.x0 for f in c), min(f.y0 for f in c), max(f.x1 for f in c), max(f.y1 for f in c))
@@ -207,12 +207,12 @@ def _segment_rows(header: Line, lines: list[Line]) -> list[Line]:
     return [Line(row[0].line, row[0].page, tuple(cell_text(c) for c in cells[k])) for k, row in enumerate(rows)]
 
 
-def _spans_columns(piece: Fragment, edges: Sequence[float]) -> bool:
+def _spans_columns(piece: Word, edges: Sequence[float]) -> bool:
     """A fragment still crossing two column edges is no cell (a running head, a note)."""
     return sum(1 for edge in edges if piece.x0 + 2 < edge < piece.x1 - 2) >= 2
 
 
-def _without_page_marks(pieces: list[Fragment]) -> list[Fragment]:
+def _without_page_marks(pieces: list[Word]) -> list[Word]:
     """Drop page numbers: a line printing only "- 14 -" or "14" below everything else on its page."""
     bottom = max((f.y1 for f in pieces), default=0.0)
     lonely = {f.line for f in pieces} - {f.line for f, g in zip(pieces, pieces[1:], strict=False) if f.line == g.line}

@@ -1,6 +1,6 @@
 """Extract the performance-target cards (绩效目标表) of a filing (contract: performance_cards).
 
-Each card is found by its title (``card_regions``), its header block is read by its printed labels
+Each card is a region found by its title (``regions.cards``), its header block is read by its printed labels
 (``card_header``) and its indicator table by column positions or, in a plain PDF dump, by splitting
 each printed row into cells (``card_indicators``, ``card_segment``). A card in a PDF is first
 turned into such rows (``card_pdf``): grid rows as they are, a card printed without rules rebuilt
@@ -9,25 +9,26 @@ from its cells' positions (``card_rebuild``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from extractor.extract.rules.card_header import PLAN_SLOTS, CardHeader, header_part, read_header
 from extractor.extract.rules.card_indicators import read_indicators
 from extractor.extract.rules.card_pdf import CardParts, pdf_card_parts
-from extractor.extract.rules.card_regions import CardRegion, card_title_name, find_card_regions
-from extractor.ingest.text import Line, TextDocument
+from extractor.ingest.text import Line
+from extractor.regions.cards import card_title_name
+from extractor.regions.model import Region
 
 _BUDGET_KEYS = ("total", "fiscal", "other")
 
 
-def extract_performance_cards(doc: TextDocument) -> list[dict[str, Any]]:
-    """Return the contract's performance_cards list of a dump, in printed order, with provenance.
-
-    A title with nothing of a card after it (no header block, goals or indicators) is not a card.
+def extract_performance_cards(regions: Sequence[Region], layout: str) -> list[dict[str, Any]]:
+    """Return the contract's performance_cards list of a filing's card regions, in printed order, with
+    provenance. A title with nothing of a card after it (no header block, goals or indicators) is not a card.
     """
     cards: list[dict[str, Any]] = []
-    for region in find_card_regions(doc):
-        parts = card_parts(region.body, doc.layout)
+    for region in (r for r in regions if r.kind == "card"):
+        parts = card_parts(region.lines, layout)
         header = read_header(parts.header, positional=parts.header_layout == "cells",
                              centred=parts.header_layout == "centred")
         rows = read_indicators(parts.table, parts.table_layout)
@@ -72,7 +73,7 @@ def complete_levels(row: dict[str, str | None], standard: bool = False) -> dict[
 
 
 def _card(
-    seq: int, region: CardRegion, header: CardHeader, indicators: list[dict[str, str | None]]
+    seq: int, region: Region, header: CardHeader, indicators: list[dict[str, str | None]]
 ) -> dict[str, Any]:
     card: dict[str, Any] = {
         "seq": seq,
@@ -83,7 +84,7 @@ def _card(
         "spending_plan": None,
         "goals": header.goals,
         "indicators": indicators,
-        "provenance": {"method": "rules", "lines": [region.first_line, region.last_line], "page": region.page},
+        "provenance": card_provenance(region),
     }
     if header.found:
         card.update(
@@ -93,3 +94,10 @@ def _card(
             spending_plan=header.spending_plan or [None] * PLAN_SLOTS,
         )
     return card
+
+
+def card_provenance(region: Region) -> dict[str, Any]:
+    """Return where a card region was printed: its title's first line to its last line, its title's page."""
+    first, last_title = region.title_span or region.line_span
+    last = region.lines[-1].number if region.lines else last_title
+    return {"method": "rules", "lines": [first, last], "page": region.title_page}

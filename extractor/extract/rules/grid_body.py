@@ -11,9 +11,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from extractor.extract.rules.columns import COLUMNS
-from extractor.extract.rules.numbers import is_code, parse_amount
 from extractor.extract.rules.table_body import column_numbers, is_page_header
 from extractor.ingest.text import Line
+from extractor.record.numbers import is_code, parse_amount
 
 _GENERIC_AMOUNT = ("金额", "预算数", "总计", "预算额", "机关运行经费支出")
 _CODE_HEADERS = frozenset({"类", "款", "项"})

@@ -6,11 +6,11 @@ import re
 
 from extractor.extract.rules.grid_body import Columns, GridBody, column_roles
 from extractor.extract.rules.listed import CATALOG_CODE, procurement_rows
-from extractor.extract.rules.numbers import is_code, parse_amount
 from extractor.extract.rules.table_body import RawRow, TableBody
 from extractor.ingest.text import Line
 from extractor.record.kinds import CODED_KINDS
 from extractor.record.normalize import normalize_name
+from extractor.record.numbers import is_code, parse_amount
 
 _TOTAL_NAMES = ("合计", "总计")
 

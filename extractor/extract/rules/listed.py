@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from extractor.extract.rules.numbers import parse_amount
 from extractor.extract.rules.row_text import name_and_numbers, tokens_of
 from extractor.extract.rules.table_body import RawRow, TableBody
 from extractor.record.normalize import normalize_name
+from extractor.record.numbers import parse_amount
 
 #: 政府采购目录 code printed beside an item (A02010199, C23120301).
 CATALOG_CODE = re.compile(r"^[ABC]\d{4,}$")

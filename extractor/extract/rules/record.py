@@ -1,37 +1,43 @@
-"""Assemble the disclosure record of a text dump from its regions (the rules extractor)."""
+"""The rules extractor: a filing's regions → its disclosure record, deterministic and offline."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from extractor.extract.base import ExtractionResult, NotADisclosureError
 from extractor.extract.rules.cards import extract_performance_cards
 from extractor.extract.rules.document import extract_document
 from extractor.extract.rules.narrative import extract_narrative
 from extractor.extract.rules.tables import extract_table
 from extractor.ingest.text import TextDocument
-from extractor.record.kinds import SCHEMA_VERSION
+from extractor.record.build import build_record
 from extractor.regions.model import Region
-from extractor.regions.split import split_regions
 
 
-class NotADisclosureError(ValueError):
-    """The input reads fine but holds no budget disclosure tables."""
+class RulesExtractor:
+    """The default extractor: tables, narrative, cards and the document block read by rules."""
+
+    name = "rules"
+
+    def extract(self, doc: TextDocument, regions: Sequence[Region]) -> ExtractionResult:
+        """Return the record of the filing's regions (no model usage)."""
+        return ExtractionResult(extract_record(doc, regions))
 
 
-def extract_record(doc: TextDocument) -> dict:
-    """Return the disclosure record of a text dump; raise NotADisclosureError if it has no tables."""
-    regions = split_regions(doc)
+def extract_record(doc: TextDocument, regions: Sequence[Region]) -> dict:
+    """Return the disclosure record of a filing's regions; raise NotADisclosureError if it has no tables."""
     tables = [extract_table(r, doc.layout) for r in regions if r.kind == "table"]
     if not tables:
         raise NotADisclosureError(f"{doc.path}: no budget table found (not a budget disclosure?)")
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "document": extract_document(regions),
-        "tables": _merge_same_kind(tables),
-        "narrative": extract_narrative(_prose_text(regions)),
-        "performance_cards": extract_performance_cards(doc),
-    }
+    return build_record(
+        document=extract_document(list(regions)),
+        tables=_merge_same_kind(tables),
+        narrative=extract_narrative(_prose_text(regions)),
+        performance_cards=extract_performance_cards(regions, doc.layout),
+    )
 
 
-def _prose_text(regions: list[Region]) -> str:
+def _prose_text(regions: Sequence[Region]) -> str:
     return "\n".join(line.text for r in regions if r.kind == "prose" for line in r.lines)
 
 

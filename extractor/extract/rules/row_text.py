@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractor.extract.rules.numbers import is_amount, join_split_code, join_split_numbers, parse_amount
 from extractor.record.normalize import normalize_name
+from extractor.record.numbers import is_amount, join_split_code, join_split_numbers, parse_amount
 
 _ENUMERATOR_START = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\))")
 _SUB_ENUMERATOR = re.compile(r"^\s*(?:\d{1,2}\s*[、.．](?!\d)|\(\d{1,2}\))")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from extractor.extract.rules.columns import COLUMNS, value_keys
 from extractor.extract.rules.grid_body import GridBody
 from extractor.extract.rules.grid_tables import provenance
-from extractor.extract.rules.numbers import parse_amount
 from extractor.extract.rules.placement import place_rows
 from extractor.extract.rules.row_text import Segment, segments, tokens_of
 from extractor.extract.rules.table_body import RawRow, TableBody
+from extractor.record.numbers import parse_amount
 
 _EXPENDITURE_WORDS = ("支出", "预备费", "人行科目", "年终结转", "年末", "结转下年")
 _TOTAL_WORDS = ("合计", "总计")

@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass, field
 
 from extractor.ingest.text import Line
+from extractor.record.normalize import HANZI
 
-_COLUMN_LABEL = re.compile(r"^[\u4e00-\u9fff]{1,3}$")
+_COLUMN_LABEL = re.compile(rf"^[{HANZI}]{{1,3}}$")
 _PAGE_HEADER_WORDS = ("预算年度", "单位:万元", "单位:元", "单位:千元", "金额单位")
 _DECIMAL = re.compile(r"(?<![\d.])\d+\.\d+(?![\d.])")
-_AGENCY = re.compile(r"^(\d{3,6})\s*[\u4e00-\u9fff]")
+_AGENCY = re.compile(rf"^(\d{{3,6}})\s*[{HANZI}]")
 _SEQ = re.compile(r"^(\d{1,3})(?:\s+|$)")
 
 

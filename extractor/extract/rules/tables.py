@@ -6,13 +6,13 @@ from extractor.extract.rules.columns import value_keys
 from extractor.extract.rules.grid_body import GridBody, split_grid
 from extractor.extract.rules.grid_tables import grid_rows
 from extractor.extract.rules.listed import fixed_asset_rows, procurement_rows
-from extractor.extract.rules.numbers import parse_amount
 from extractor.extract.rules.placement import place_rows
 from extractor.extract.rules.row_text import name_and_numbers, split_code, tokens_of
 from extractor.extract.rules.sided import grid_sided_rows, sided_rows
 from extractor.extract.rules.table_body import RawRow, TableBody, column_numbers, split_body
 from extractor.record.kinds import CODED_KINDS, SIDED_KINDS
 from extractor.record.normalize import normalize_name
+from extractor.record.numbers import parse_amount
 from extractor.regions.model import Region
 
 _EMPTY_MARKS = ("空表", "无")  # a note with either word explains an empty table

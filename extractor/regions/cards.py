@@ -1,17 +1,20 @@
-"""Find the performance-target cards (绩效目标表) of a text dump and the lines each one spans.
+"""Find the performance-target cards (绩效目标表) of a filing and the lines each one spans: the one
+card finder, used by the region splitter.
 
 A card starts at its title ("5、项目名称绩效目标表") and runs to the next card title or the next
 section heading ("六、政府采购预算情况"). Titles are found in every printed text segment, so a title
 that a Word export buried as the last paragraph of a prose block is found too, and a title that a
-PDF dump wrapped over two lines ("3、关于下达…资金预算的通" / "知绩效目标表") is joined.
+PDF dump wrapped over two lines ("3、关于下达…资金预算的通" / "知绩效目标表") is joined. A PDF card drawn
+in a frame without inner rules comes as one cell holding every printed line; it is read one line
+per printed line.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from extractor.extract.rules.card_cells import explode_blocks
 from extractor.ingest.text import Line, TextDocument
 from extractor.record.normalize import normalize_text
 
@@ -24,15 +27,19 @@ _MAX_TITLE_LINES = 3
 
 
 @dataclass(frozen=True)
-class CardRegion:
-    """One card: its printed title, the lines after the title, and where it was printed."""
+class CardSpan:
+    """One card as found: its printed title, the lines after the title (a PDF's framed blocks split into
+    their printed lines), where it was printed, and the slice ``[start, stop)`` of the document's lines
+    it takes."""
 
     title: str
     number: int | None
     body: tuple[Line, ...]
     first_line: int
-    last_line: int
+    last_title_line: int
     page: int
+    start: int
+    stop: int
 
 
 @dataclass(frozen=True)
@@ -52,20 +59,53 @@ def card_title_name(title: str) -> str:
     return text.strip()
 
 
-def find_card_regions(doc: TextDocument) -> list[CardRegion]:
-    """Return the cards of a filing in printed order (a PDF's framed blocks split into their lines)."""
-    lines = explode_blocks(doc.lines) if doc.layout == "pdf" else doc.lines
-    titles = _find_titles(lines, doc.layout == "word")
-    regions = []
+def find_cards(doc: TextDocument, starts_table: Callable[[Line], bool] = lambda line: False) -> list[CardSpan]:
+    """Return the cards of a filing in printed order (a PDF's framed blocks split into their lines).
+
+    A card ends before the next card's title, a section heading, or a line ``starts_table`` (a table's
+    title: a listing of the filing's tables may name a card among them).
+    """
+    if doc.layout == "pdf":
+        origin, lines = _exploded(doc.lines)
+    else:
+        origin, lines = tuple(range(len(doc.lines))), doc.lines
+    cell_per_line = doc.layout == "word"
+    titles = _find_titles(lines, cell_per_line)
+    cards = []
     for k, title in enumerate(titles):
         stop = titles[k + 1].start if k + 1 < len(titles) else len(lines)
-        body_end = _body_end(lines, title.end + 1, stop)
+        body_end = _body_end(lines, title.end + 1, stop, starts_table)
         body = lines[title.end + 1 : body_end]
-        last = body[-1].number if body else lines[title.end].number
-        regions.append(
-            CardRegion(title.text, title.number, tuple(body), title.raw_line, last, lines[title.start].page)
-        )
-    return regions
+        stop_line = origin[body_end - 1] + 1 if body_end > title.end + 1 else origin[title.end] + 1
+        cards.append(CardSpan(title.text, title.number, tuple(body), title.raw_line, lines[title.end].number,
+                              lines[title.start].page, _start(title, lines, origin, cell_per_line), stop_line))
+    return cards
+
+
+def _start(title: _Title, lines: Sequence[Line], origin: Sequence[int], cell_per_line: bool) -> int:
+    """Return the first document line a card takes: its title's line, or the next one when text printed
+    before the title shares its line (a Word prose block ending with the title keeps its prose, a row of
+    a listing of tables its number)."""
+    segments = [text for _, text in _segments(lines[title.start], cell_per_line)]
+    before = segments[: segments.index(title.text)] if title.text in segments else []
+    shared = any(before) or (title.start > 0 and origin[title.start - 1] == origin[title.start])
+    return origin[title.start] + shared
+
+
+def _exploded(lines: Sequence[Line]) -> tuple[tuple[int, ...], tuple[Line, ...]]:
+    """Split every one-cell line holding several printed lines (a framed block the PDF reader took as one
+    cell) into one line per printed line; return, for each line out, the index of the line it came from."""
+    origin: list[int] = []
+    out: list[Line] = []
+    for index, line in enumerate(lines):
+        if len(line.cells) == 1 and "\n" in line.cells[0]:
+            texts = (part.strip() for part in line.cells[0].split("\n"))
+            parts = [Line(line.number, line.page, (text,)) for text in texts if text]
+        else:
+            parts = [line]
+        out.extend(parts)
+        origin.extend([index] * len(parts))
+    return tuple(origin), tuple(out)
 
 
 def _segments(line: Line, cell_per_line: bool = False) -> list[tuple[int, str]]:
@@ -139,12 +179,13 @@ def _is_page_number(line: Line) -> bool:
     return len(line.cells) == 1 and line.cells[0].strip().isdigit() and len(line.cells[0].strip()) <= 3
 
 
-def _body_end(lines: tuple[Line, ...], start: int, stop: int) -> int:
-    """Return the index after the card's last line: before a section heading, without page numbers."""
+def _body_end(lines: tuple[Line, ...], start: int, stop: int, starts_table: Callable[[Line], bool]) -> int:
+    """Return the index after the card's last line: before a section heading or a table's title, without
+    page numbers."""
     end = stop
     for index in range(start, stop):
         first = next((text for _, text in _segments(lines[index]) if text), "")
-        if _SECTION_HEADING.match(first):
+        if _SECTION_HEADING.match(first) or starts_table(lines[index]):
             end = index
             break
     while end > start and _is_page_number(lines[end - 1]):
