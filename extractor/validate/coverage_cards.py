@@ -18,9 +18,9 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+from extractor.record.keys import card_seq
 from extractor.record.normalize import normalize_text
 from extractor.regions.model import Region
-from extractor.store.rows import card_seq
 from extractor.validate.rules_common import Finding, Rule, Site, make_finding
 
 CARD_UNREAD = Rule(
