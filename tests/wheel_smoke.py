@@ -1,14 +1,15 @@
 """Wheel smoke test: build the wheel, install it (not editable) into a fresh virtualenv, and convert the
 shipped sample with it from a folder outside the checkout.
 
-    python tests/wheel_smoke.py [--keep]       # run by .ci/run after the tests; about a minute with a warm pip cache
+    python tests/wheel_smoke.py [--keep]       # run by .ci/run after the tests; 2-7 min here (installs the deps)
 
 It builds from a copy of the package sources (so the checkout gets no ``build/`` folder whose stale files could
 slip into a later wheel), installs the wheel with its dependencies into ``<tmp>/venv``, and from ``<tmp>`` runs
 ``yusuan --help``, ``yusuan convert <repo>/examples/ --db <tmp>/x.duckdb``, ``yusuan check --db <tmp>/x.duckdb``,
 then requires: the package imported from the venv (not the checkout), every stored document ``ok`` (at least
-one), line items stored. Any failure prints one line naming the step and exits 1. Needs only the standard
-library, so any Python 3.10+ with ``venv`` and ``pip`` runs it.
+one), line items stored, and ``check`` exiting 1 exactly when error findings are stored (0 when none). Any
+failure prints one line naming the step and exits 1. Needs only the standard library, so any Python 3.10+ with
+``venv`` and ``pip`` runs it.
 """
 
 from __future__ import annotations
@@ -85,12 +86,16 @@ def smoke(bin_dir: Path, work: Path) -> dict[str, int]:
     _run("load the prompts", [python, "-c", prompts], cwd=work)
     _run("yusuan --help", [yusuan, "--help"], cwd=work)
     _run("yusuan convert", [yusuan, "convert", str(ROOT / "examples"), "--db", str(db), "-q"], cwd=work)
-    _run("yusuan check", [yusuan, "check", "--db", str(db)], cwd=work)
     counts = {
         "documents": _count(yusuan, db, work, "select count(*) from documents"),
         "documents_ok": _count(yusuan, db, work, "select count(*) from documents where status = 'ok'"),
         "line_items": _count(yusuan, db, work, "select count(*) from line_items"),
+        "error_findings": _count(yusuan, db, work, "select count(*) from findings where severity = 'error'"),
     }
+    # check exits 1 when error findings are stored (the sample's own arithmetic error), 0 when there are none.
+    expected = 1 if counts["error_findings"] else 0
+    _run(f"yusuan check (exit {expected}: {counts['error_findings']} error finding(s) stored)",
+         [yusuan, "check", "--db", str(db)], cwd=work, expected=expected)
     if counts["documents_ok"] < 1 or counts["documents_ok"] != counts["documents"]:
         raise SmokeError(f"check the store: {counts['documents_ok']} of {counts['documents']} documents ok")
     if counts["line_items"] < 1:
@@ -105,10 +110,11 @@ def _count(yusuan: str, db: Path, work: Path, sql: str) -> int:
     return int(next(iter(row.values())))
 
 
-def _run(step: str, command: list[str], cwd: Path) -> str:
-    """Run ``command`` in ``cwd``; return its stdout, or raise SmokeError naming the step and its last output."""
+def _run(step: str, command: list[str], cwd: Path, expected: int = 0) -> str:
+    """Run ``command`` in ``cwd``; return its stdout, or raise SmokeError naming the step and its last output
+    when it exits other than ``expected``."""
     done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
-    if done.returncode != 0:
+    if done.returncode != expected:
         tail = (done.stderr.strip() or done.stdout.strip()).splitlines()[-5:]
         raise SmokeError(f"{step} exited {done.returncode}: " + " | ".join(tail))
     return done.stdout
@@ -130,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"kept {work}", file=sys.stderr)
         else:
             shutil.rmtree(work, ignore_errors=True)
-    print(f"wheel smoke test ok: {wheel.name}, {counts['documents_ok']} document(s) ok, {counts['line_items']} line items")
+    print(f"wheel smoke test ok: {wheel.name}, {counts['documents_ok']} document(s) ok, {counts['line_items']} line "
+          f"items, {counts['error_findings']} error finding(s) reported by check")
     return 0
 
 
