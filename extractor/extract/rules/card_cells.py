@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from extractor.extract.rules.card_vocabulary import OTHER_HEADER_LABELS
 from extractor.ingest.text import Line
 from extractor.record.normalize import normalize_text
 from extractor.record.numbers import parse_amount
@@ -19,8 +20,14 @@ from extractor.record.numbers import parse_amount
 _TOUCH = 1.0  # points: grid cells of one row share their edges
 _HEADER_LABEL = re.compile(
     r"^(?:其中[:：]?)?(?:项目名称|项目编码|预算数|财政资金|财政拨款|其他资金|预算规模及资金用途|预算规模及|资金用途"
-    r"|资金支出计划?|划|年度资金总额|资金总额|(?:年度)?(?:总体)?绩效目标|\d{1,2}月[底末])(?:[(（]%[)）])?[:：]?$"
+    r"|资金支出计划?|划|年度资金总额|资金总额|(?:年度|当年)?(?:总体)?(?:绩效)?目标|\d{1,2}月[底末])(?:[(（]%[)）])?[:：]?$"
+    r"|^(?:" + "|".join(OTHER_HEADER_LABELS) + r")(?:及代码|[(（]万元[)）])?[:：]?$"
 )
+
+
+#: A goals column heading under the goals label: the implementation period's or the year's goals.
+_GOALS_COLUMN = re.compile(r"^(?:实施期|年度|当年)(?:总体|总)?(?:绩效)?目标$")
+_YEAR_GOALS = ("年度", "当年")
 
 
 def is_header_label(text: str) -> bool:
@@ -71,3 +78,25 @@ def condense_header_line(line: Line) -> Line:
             cells[run[0]] = joined
         run = []
     return Line(line.number, line.page, tuple(cells), line.boxes)
+
+
+def year_goals(lines: Sequence[Line]) -> tuple[Line, ...]:
+    """Where the goals are printed under column headings (实施期总目标 | 年度总目标, or 年度目标 alone),
+    keep the year's: the heading row and the rows under it become one line, the label then the text."""
+    out: list[Line] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        headings = {i: normalize_text(c) for i, c in enumerate(line.cells) if _GOALS_COLUMN.match(normalize_text(c))}
+        year = next((i for i, text in headings.items() if text.startswith(_YEAR_GOALS)), None)
+        if not year:  # none, or the goals label itself (年度总体目标) in the first cell
+            out.append(line)
+            index += 1
+            continue
+        end = min((i for i in headings if i > year), default=len(line.cells))
+        texts, index = [], index + 1
+        while index < len(lines) and lines[index].cells[:1] == line.cells[:1]:
+            texts.append(span_text(lines[index].cells[year:end]))
+            index += 1
+        out.append(Line(line.number, line.page, (line.cells[0], "\n".join(t for t in texts if t))))
+    return tuple(out)

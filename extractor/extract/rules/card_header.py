@@ -12,26 +12,34 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from extractor.extract.rules.card_cells import is_header_label
+from extractor.extract.rules.card_vocabulary import (
+    BUDGET_LABELS,
+    FUND_USE_LABEL,
+    OTHER_HEADER_LABELS,
+    PROJECT_NAME_LABELS,
+    UNNUMBERED_GOALS_LABELS,
+)
 from extractor.ingest.text import Line
 from extractor.record.normalize import normalize_text
 from extractor.record.numbers import parse_amount
 
 PLAN_SLOTS = 4
 _CODE_LABEL, _NAME_LABEL = "项目编码", "项目名称"
-_BUDGET_LABELS: dict[str, tuple[str, ...]] = {
-    "total": ("预算数", "年度资金总额", "资金总额"),
-    "fiscal": ("财政资金", "财政拨款"),
-    "other": ("其他资金",),
-}
 _BLOCK_LABELS = ("预算规模", "资金用途", "预算数", "年度资金总额", "资金支出计")
 _PLAN_LABEL = "资金支出计"
 _FUND_USE_LABEL = re.compile(r"^\s*(?:预\s*算\s*规\s*模\s*及\s*)?资\s*金\s*用\s*途\s*[:：]?\s*")
 _MONTH = re.compile(r"(\d{1,2})\s*月\s*[底末]")
 _NUMBER = r"(\d[\d,]*(?:\.\d+)?)"
-_GOALS_LABEL = re.compile(r"^(?:年度)?(?:总体)?绩效目标(?!表)\s*[:：]?")
+_GOALS_LABEL = re.compile(r"^(?:(?:年度|当年)(?:总体|总)?(?:绩效)?|总体(?:绩效)?|绩效)目标(?!表)\s*[:：]?")
 _GOAL_ENUMERATOR = re.compile(r"^\s*(?:\d{1,2}\s*[.、．](?!\d)|[(（]\d{1,2}[)）]|目标\d{1,2}\s*[:：])\s*")
 _ITEM_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.、．]\s*")
 _INDICATOR_HEADER = ("一级指标", "二级指标")
+_INDICATOR_NAME_HEADER = ("三级指标", "指标名称")
+_VALUE_HEADER = "指标值"
+#: Another label printed in a later cell of the name's line ("项目名称 | X | 主管部门 | Y") ends the name.
+_NEXT_CELL_LABEL = re.compile(r"\s+(?=(?:" + "|".join(OTHER_HEADER_LABELS) + "))")
+_BRACKETS = {"(": "[(（]", ")": "[)）]"}
+_PAGE_NUMBER = re.compile(r"^\s*[-—]?\s*\d{1,3}\s*[-—]?\s*$")
 _UNIT_LINE = re.compile(r"^(?:单位|金额单位)[:：]")
 
 
@@ -58,9 +66,11 @@ def _join_wraps(cell: str) -> str:
 
 
 def is_indicator_header(line: Line) -> bool:
-    """Return True for the 一级指标 / 二级指标 … column header row of the indicator table."""
+    """Return True for the column header row of the indicator table: 一级指标 / 二级指标 …, or a
+    grid without level columns (指标名称 | 指标性质 | 指标值 …)."""
     folded = normalize_text(line.text)
-    return all(label in folded for label in _INDICATOR_HEADER)
+    return all(label in folded for label in _INDICATOR_HEADER) or (
+        any(label in folded for label in _INDICATOR_NAME_HEADER) and _VALUE_HEADER in folded)
 
 
 def header_part(body: tuple[Line, ...]) -> tuple[tuple[Line, ...], tuple[Line, ...]]:
@@ -71,7 +81,9 @@ def header_part(body: tuple[Line, ...]) -> tuple[tuple[Line, ...], tuple[Line, .
     return body, ()
 
 
-def read_header(lines: tuple[Line, ...], positional: bool, centred: bool = False) -> CardHeader:
+def read_header(
+    lines: tuple[Line, ...], positional: bool, centred: bool = False
+) -> CardHeader:
     """Return the header fields of a card from the lines before its indicator table.
 
     ``centred`` says the lines are a PDF's visual lines with each value centred on its label, so a
@@ -79,15 +91,15 @@ def read_header(lines: tuple[Line, ...], positional: bool, centred: bool = False
     """
     goals = _goals(lines, _goals_start(lines) if centred else None)
     code_at = _first(lines, lambda t: _CODE_LABEL in t)
-    name_at = _first(lines, lambda t: _NAME_LABEL in t)
-    budget_at = _first(lines, lambda t: any(label in t for label in _BUDGET_LABELS["total"]))
+    name_at = _first(lines, lambda t: _name_label(t) is not None)
+    budget_at = _first(lines, lambda t: any(label in t for label in BUDGET_LABELS["total"]))
     if code_at is None and name_at is None and budget_at is None:
         return CardHeader(goals=goals)
     return CardHeader(
         found=True,
         project_code=None if code_at is None else _code(flat_text(lines[code_at])),
         project_name=None if name_at is None else _name(lines, name_at, centred),
-        budget={} if budget_at is None else _budget(flat_text(lines[budget_at])),
+        budget={} if budget_at is None else _budget(lines, budget_at),
         fund_use=None if budget_at is None else _fund_use(lines, budget_at),
         spending_plan=_spending_plan(lines, positional),
         goals=goals,
@@ -102,10 +114,10 @@ def _first(lines: tuple[Line, ...], test: Callable[[str], bool]) -> int | None:
 def _is_block_label(text: str) -> bool:
     folded = normalize_text(text)
     return (
-        any(folded.startswith(label) for label in _BLOCK_LABELS)
+        any(folded.startswith(label) for label in (*_BLOCK_LABELS, *OTHER_HEADER_LABELS, *BUDGET_LABELS["total"]))
         or bool(_GOALS_LABEL.match(folded))
         or _CODE_LABEL in folded
-        or _NAME_LABEL in folded
+        or _name_label(folded) is not None
     )
 
 
@@ -123,17 +135,30 @@ def _name(lines: tuple[Line, ...], at: int, centred: bool = False) -> str | None
         if _is_block_label(line.text) or _UNIT_LINE.match(normalize_text(line.text)):
             break
         above.insert(0, flat_text(line).strip())
-    pieces = [*above, _after_label(flat_text(lines[at]), _NAME_LABEL, _CODE_LABEL) or ""]
+    label = _name_label(normalize_text(lines[at].text)) or _NAME_LABEL
+    pieces = [*above, _NEXT_CELL_LABEL.split(_after_label(flat_text(lines[at]), label, _CODE_LABEL) or "")[0]]
     for line in lines[at + 1 :]:
         if _is_block_label(line.text):
             break
-        pieces.append(flat_text(line).strip())
+        if not _PAGE_NUMBER.match(flat_text(line)):  # a name wrapped over a page break
+            pieces.append(flat_text(line).strip())
     return "".join(pieces).strip() or None
+
+
+def starts_project(line: Line) -> bool:
+    """Return True for a header block's project-name row (its first printed cell is the label)."""
+    first = next((cell for cell in line.cells if cell.strip()), "")
+    return _name_label(normalize_text(first)[:8]) is not None
+
+
+def _name_label(folded: str) -> str | None:
+    """Return the project-name label a normalised line prints, if any."""
+    return next((label for label in PROJECT_NAME_LABELS if label in folded), None)
 
 
 def _after_label(text: str, label: str, stop_label: str) -> str | None:
     """Return the text printed after ``label`` up to ``stop_label`` (labels may carry inner spaces)."""
-    match = re.search(r"\s*".join(label) + r"\s*[:：]?", text)
+    match = re.search(r"\s*".join(_BRACKETS.get(c, re.escape(c)) for c in label) + r"\s*[:：]?", text)
     if not match:
         return None
     rest = text[match.end() :]
@@ -141,22 +166,34 @@ def _after_label(text: str, label: str, stop_label: str) -> str | None:
     return (rest[: stop.start()] if stop else rest).strip()
 
 
-def _budget(text: str) -> dict[str, float | None]:
-    folded = normalize_text(text)
+def _budget(lines: tuple[Line, ...], budget_at: int) -> dict[str, float | None]:
+    """Return the budget amounts, each read after its label on the first line from the budget row on
+    that prints the label (one row in some templates, a row per amount in others)."""
     budget: dict[str, float | None] = {}
-    for key, labels in _BUDGET_LABELS.items():
+    texts = [normalize_text(flat_text(line)) for line in lines[budget_at:]]
+    for key, labels in BUDGET_LABELS.items():
         budget[key] = None
-        for label in labels:
-            match = re.search(re.escape(label) + r"[:：]?" + _NUMBER, folded)
-            if match:
-                budget[key] = parse_amount(match.group(1))
+        for folded in texts:
+            found = [label for label in labels if label in folded]
+            if found:
+                budget[key] = _amount_after(folded, found)
                 break
     return budget
 
 
+def _amount_after(folded: str, labels: list[str]) -> float | None:
+    for label in labels:
+        match = re.search(re.escape(label) + r"[:：]?" + _NUMBER, folded)
+        if match:
+            return parse_amount(match.group(1))
+    return None
+
+
 def _fund_use(lines: tuple[Line, ...], budget_at: int) -> str | None:
     """Return the text printed after the budget row up to the spending plan, with a 资金用途 label
-    the row may start with removed."""
+    the row may start with removed; None where the card prints no 资金用途 label."""
+    if not any(FUND_USE_LABEL in normalize_text(line.text) for line in lines):
+        return None
     pieces = []
     for line in lines[budget_at + 1 :]:
         folded = normalize_text(line.text)
@@ -210,7 +247,8 @@ def _place_by_column(months: Line, values: Line) -> list[float | None] | None:
 
 
 def _goals(lines: tuple[Line, ...], start: int | None = None) -> list[str]:
-    """Return the goals printed after 绩效目标 (or from ``start``), one per enumerated item, wraps joined."""
+    """Return the goals printed after 绩效目标 (or from ``start``), one per enumerated item, wraps joined;
+    each keeps its printed number ("1.…") unless the label is one whose goals are written without it."""
     label_at = _first(lines, lambda t: bool(_GOALS_LABEL.match(t)))
     if label_at is None:
         return []
@@ -221,9 +259,21 @@ def _goals(lines: tuple[Line, ...], start: int | None = None) -> list[str]:
         if offset > label_at - start and _is_block_label(line.text):
             break
         if offset == label_at - start:
-            cells[0] = _GOALS_LABEL.sub("", cells[0].strip(), count=1)
+            cells = _without_goals_label(cells)
         pieces.extend(p.strip() for c in cells for p in c.split("\n") if p.strip())
-    return _enumerated_items(pieces)
+    label = _GOALS_LABEL.match(normalize_text(lines[label_at].text))
+    numbered = label is None or label.group(0).rstrip(":：") not in UNNUMBERED_GOALS_LABELS
+    return _enumerated_items(pieces, numbered)
+
+
+def _without_goals_label(cells: list[str]) -> list[str]:
+    """Drop the goals label from the start of its line (a label cell printed one character per line
+    is dropped whole)."""
+    if not cells:
+        return cells
+    if _GOALS_LABEL.fullmatch(normalize_text(cells[0])):
+        return cells[1:]
+    return [_GOALS_LABEL.sub("", cells[0].strip(), count=1), *cells[1:]]
 
 
 def _goals_start(lines: tuple[Line, ...]) -> int | None:
@@ -237,12 +287,12 @@ def _goals_start(lines: tuple[Line, ...]) -> int | None:
     return months_at + 1 + (1 if amounts_line else 0)
 
 
-def _enumerated_items(pieces: list[str]) -> list[str]:
+def _enumerated_items(pieces: list[str], numbered: bool = False) -> list[str]:
     goals: list[str] = []
     for index, piece in enumerate(pieces):
         if _starts_item(piece, len(goals) + 1, pieces[index + 1 :]):
             pattern = _GOAL_ENUMERATOR if _GOAL_ENUMERATOR.match(piece) else _ITEM_NUMBER
-            goals.append(pattern.sub("", piece, count=1))
+            goals.append(piece.strip() if numbered else pattern.sub("", piece, count=1))
         elif not goals:
             goals.append(piece)
         else:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from extractor.extract.rules.card_cells import span_text
 from extractor.extract.rules.card_header import flat_text, is_indicator_header
 from extractor.extract.rules.card_segment import ROW_SLOTS, split_rows
+from extractor.extract.rules.card_vocabulary import INDICATOR_COLUMNS
 from extractor.ingest.text import Line
 from extractor.record.normalize import normalize_text
 
@@ -28,14 +29,9 @@ LEVEL2_NAMES: frozenset[str] = frozenset({
 _VOCABULARY = LEVEL1_NAMES | LEVEL2_NAMES
 _PREFIXES = frozenset(name[:cut] for name in _VOCABULARY for cut in range(2, len(name) + 1))
 #: Column header words, matched against the normalised header cell.
-_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("level1", ("一级指标",)),
-    ("level2", ("二级指标",)),
-    ("level3", ("三级指标",)),
-    ("description", ("指标描述", "绩效指标描述", "指标内容", "指标解释")),
-    ("basis", ("确定依据", "依据", "评价标准")),
-    ("value", ("指标值", "目标值", "年度指标值")),
-)
+_COLUMNS = INDICATOR_COLUMNS
+#: Columns printing one value between them, joined as printed ("≥" "70" "%" → "≥70%").
+_VALUE_PARTS = ("sign", "value", "unit")
 _HEADER_TAIL = "指标值确定依据"
 INDICATOR_KEYS = ("level1", "level2", *ROW_SLOTS)
 
@@ -81,6 +77,8 @@ def _cell(line: Line, span: tuple[int, int] | None, shift: int) -> str:
 
 def _table_indicators(table: tuple[Line, ...]) -> list[dict[str, str | None]]:
     columns = _column_map(table[0])
+    if "level3" not in columns and "description" in columns:  # 指标内容 names the indicator
+        columns["level3"] = columns.pop("description")
     spans = _spans(columns)
     indicators: list[dict[str, str | None]] = []
     level1 = level2 = ""
@@ -89,6 +87,7 @@ def _table_indicators(table: tuple[Line, ...]) -> list[dict[str, str | None]]:
             continue
         shift = _shift(line, columns)
         row = {key: _cell(line, spans.get(key), shift) for key in INDICATOR_KEYS}
+        row["value"] = "".join(_cell(line, spans.get(key), shift) for key in _VALUE_PARTS)
         if not row["level3"] and not row["value"] and not row["level2"] and indicators:
             _continue_row(indicators[-1], row)
             continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from extractor.extract.rules.card_cells import condense_header_line, is_grid_line, is_text_row
+from extractor.extract.rules.card_cells import condense_header_line, is_grid_line, is_text_row, year_goals
 from extractor.extract.rules.card_centred import centred_table
 from extractor.extract.rules.card_header import header_part
 from extractor.extract.rules.card_rebuild import rebuild_header, rebuild_table
@@ -34,7 +34,7 @@ class CardParts:
 def pdf_card_parts(body: tuple[Line, ...]) -> CardParts:
     """Return the parts of a PDF card, each rebuilt into grid rows where the PDF had none."""
     header_lines, table = header_part(body)
-    header, header_layout = _header(header_lines, table)
+    header, header_layout = _header(year_goals(header_lines), table)
     if table and is_grid_line(table[0]):
         return CardParts(header, table, header_layout, "pdf")
     if table and _positioned(table[:1]):

@@ -1,10 +1,12 @@
 """Extract the performance-target cards (绩效目标表) of a filing (contract: performance_cards).
 
-Each card is a region found by its title (``regions.cards``), its header block is read by its printed labels
-(``card_header``) and its indicator table by column positions or, in a plain PDF dump, by splitting
-each printed row into cells (``card_indicators``, ``card_segment``). A card in a PDF is first
-turned into such rows (``card_pdf``): grid rows as they are, a card printed without rules rebuilt
-from its cells' positions (``card_rebuild``).
+Each card region (``regions.cards``) is read by one of two rules, both driven by the printed words in
+``card_vocabulary``: a listing (one table whose rows are projects or their indicators, ``card_listing``),
+or header-block cards: the header block read by its printed labels (``card_header``), the indicator
+table by its column headers or, in a plain PDF dump, by splitting each printed row into cells
+(``card_indicators``, ``card_segment``). A card in a PDF is first turned into such rows (``card_pdf``):
+grid rows as they are, a card printed without rules rebuilt from its cells' positions (``card_rebuild``).
+Several projects printed under one title are split at each project-name row after an indicator table.
 """
 
 from __future__ import annotations
@@ -12,9 +14,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from extractor.extract.rules.card_header import PLAN_SLOTS, CardHeader, header_part, read_header
+from extractor.extract.rules.card_header import (
+    PLAN_SLOTS,
+    CardHeader,
+    header_part,
+    is_indicator_header,
+    read_header,
+    starts_project,
+)
 from extractor.extract.rules.card_indicators import read_indicators
+from extractor.extract.rules.card_listing import ListingCard, read_listing
 from extractor.extract.rules.card_pdf import CardParts, pdf_card_parts
+from extractor.extract.rules.card_vocabulary import NOT_PROJECT_CARD_TITLES
 from extractor.ingest.text import Line
 from extractor.regions.cards import card_title_name
 from extractor.regions.model import Region
@@ -27,16 +38,54 @@ def extract_performance_cards(regions: Sequence[Region], layout: str) -> list[di
     provenance. A title with nothing of a card after it (no header block, goals or indicators) is not a card.
     """
     cards: list[dict[str, Any]] = []
+    last_listing: ListingCard | None = None  # a listing's last project, which the next page may continue
     for region in (r for r in regions if r.kind == "card"):
-        parts = card_parts(region.lines, layout)
-        header = read_header(parts.header, positional=parts.header_layout == "cells",
-                             centred=parts.header_layout == "centred")
-        rows = read_indicators(parts.table, parts.table_layout)
-        standard = parts.table_layout == "centred"
-        indicators = [row for row in (complete_levels(i, standard) for i in rows) if _is_indicator(row)]
-        if header.found or header.goals or indicators:
-            cards.append(_card(len(cards) + 1, region, header, indicators))
+        listing = read_listing(region.lines)
+        if listing is not None:
+            for item in listing:
+                if last_listing is not None and last_listing.continued_by(item):
+                    last_listing.extend(item)
+                    cards[-1] = _listing_card(len(cards), last_listing)
+                else:
+                    cards.append(_listing_card(len(cards) + 1, item))
+                    last_listing = item
+            continue
+        last_listing = None
+        if any(word in region.title for word in NOT_PROJECT_CARD_TITLES):
+            continue
+        for body in project_bodies(region.lines):
+            card = _header_block_card(len(cards) + 1, region, body, layout)
+            if card is not None:
+                cards.append(card)
     return cards
+
+
+def _header_block_card(seq: int, region: Region, body: tuple[Line, ...], layout: str) -> dict[str, Any] | None:
+    """Return the card of one project's header block and indicator table, or None if it has neither."""
+    parts = card_parts(body, layout)
+    header = read_header(parts.header, positional=parts.header_layout == "cells",
+                         centred=parts.header_layout == "centred")
+    rows = read_indicators(parts.table, parts.table_layout)
+    standard = parts.table_layout == "centred"
+    levelled = parts.table_layout in ("plain", "centred")
+    indicators = [row for row in (complete_levels(i, standard) for i in rows) if _is_indicator(row, levelled)]
+    if indicators or (header.found and header.project_name) or header.goals:
+        return _card(seq, region, header, indicators)
+    return None
+
+
+def project_bodies(lines: tuple[Line, ...]) -> list[tuple[Line, ...]]:
+    """Split a card region that prints several projects under one title: a project-name row after
+    an indicator table starts the next project."""
+    bodies: list[list[Line]] = [[]]
+    seen_table = False
+    for line in lines:
+        if seen_table and starts_project(line):
+            bodies.append([])
+            seen_table = False
+        bodies[-1].append(line)
+        seen_table = seen_table or is_indicator_header(line)
+    return [tuple(body) for body in bodies]
 
 
 def card_parts(body: tuple[Line, ...], layout: str) -> CardParts:
@@ -57,10 +106,11 @@ LEVEL1_OF: dict[str, str] = {
 }
 
 
-def _is_indicator(row: dict[str, str | None]) -> bool:
-    """A row without a level3 name or a value is no indicator (a footer, a page header), nor is one
-    whose level names could not be placed (the card would fail its schema)."""
-    return all(row.get(key) for key in ("level1", "level2", "level3", "value"))
+def _is_indicator(row: dict[str, str | None], levelled: bool = True) -> bool:
+    """A row without a level3 name or a value is no indicator (a footer, a page header), nor is one of
+    a table read from printed lines (``levelled``) whose level names could not be placed."""
+    keys = ("level1", "level2", "level3", "value") if levelled else ("level3", "value")
+    return all(row.get(key) for key in keys)
 
 
 def complete_levels(row: dict[str, str | None], standard: bool = False) -> dict[str, str | None]:
@@ -70,6 +120,12 @@ def complete_levels(row: dict[str, str | None], standard: bool = False) -> dict[
     if (standard or not row.get("level1")) and level2 in LEVEL1_OF:
         row = {**row, "level1": LEVEL1_OF[level2]}
     return row
+
+
+def _listing_card(seq: int, item: ListingCard) -> dict[str, Any]:
+    """Return the contract card of one project of a listing (see ``card_listing``)."""
+    provenance = {"method": "rules", "lines": [item.lines[0], item.lines[-1]], "page": item.page}
+    return {"seq": seq, **item.record(), "provenance": provenance}
 
 
 def _card(
