@@ -88,6 +88,28 @@ def rules_from_rects(rects: list[Box]) -> list[Rule]:
     return rules
 
 
+def join_collinear(rules: list[Rule]) -> list[Rule]:
+    """Join rules drawn end to end on one line (a row rule drawn cell by cell) into one rule, so that a
+    piece with no cross rule of its own still connects the grid on either side of it."""
+    lines: list[list[Rule]] = []
+    for rule in sorted(rules, key=lambda r: (r.horizontal, r.at)):
+        if lines and lines[-1][0].horizontal == rule.horizontal and rule.at - lines[-1][-1].at <= _SNAP:
+            lines[-1].append(rule)
+        else:
+            lines.append([rule])
+    out: list[Rule] = []
+    for line in lines:
+        joined: list[Rule] = []
+        for rule in sorted(line, key=lambda r: r.start):
+            last = joined[-1] if joined else None
+            if last is not None and rule.start <= last.end + _SNAP:
+                joined[-1] = Rule(last.horizontal, last.at, last.start, max(last.end, rule.end))
+            else:
+                joined.append(rule)
+        out.extend(joined)
+    return out
+
+
 def find_grids(rules: list[Rule]) -> list[Grid]:
     """Return the ruled tables: connected groups of at least two horizontal and two vertical rules."""
     parent = list(range(len(rules)))
@@ -291,7 +313,7 @@ def text_rows(words: list[Word]) -> list[Row]:
 
 def layout_rows(words: list[Word], rects: list[Box]) -> list[Row]:
     """Return a page's rows top to bottom: ruled tables cell by cell, other text by visual line."""
-    grids = find_grids(rules_from_rects(rects))
+    grids = find_grids(join_collinear(rules_from_rects(rects)))
     rows: list[Row] = []
     for grid in grids:
         rows.extend(grid_rows(grid, words))
