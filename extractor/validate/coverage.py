@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from extractor.ingest.text import Line
-from extractor.record.kinds import CODED_KINDS, SIDED_KINDS
+from extractor.record.kinds import CODED_KINDS, SIDED_KINDS, STANDARD_KINDS
 from extractor.record.normalize import normalize_text
 from extractor.regions.model import Region
 from extractor.validate import coverage_cards, coverage_tables
@@ -44,12 +44,17 @@ NO_REGION = Rule(
     "coverage.no_region", UNCHECKED,
     "No printed region of the table's kind was found: its amounts cannot be accounted for.",
 )
+FEW_TABLES = Rule(
+    "coverage.standard_tables", UNCHECKED,
+    "Fewer than half of the nine standard tables (收支总表 … 三公) are printed or read: the filing's tables were "
+    "not found (an attachment not given, titles no rule knows), so the document cannot be checked whole.",
+)
 NO_TOTAL = Rule(
     "coverage.no_total", UNCHECKED,
     "The table has no total row and the region prints none: its sums are not anchored to a printed total.",
 )
 RULES: tuple[Rule, ...] = (
-    TABLE_UNREAD, *coverage_tables.RULES, MISSING_TOTAL, *coverage_cards.RULES, NO_REGION, NO_TOTAL,
+    TABLE_UNREAD, *coverage_tables.RULES, MISSING_TOTAL, *coverage_cards.RULES, NO_REGION, NO_TOTAL, FEW_TABLES,
 )
 
 _RUNNING_PAGES = 3
@@ -81,6 +86,10 @@ def check_coverage(record: Mapping[str, Any], regions: Sequence[Region]) -> list
         if view.kind not in printed and (view.rows or not view.empty):
             message = f"{view.title}: no printed table of kind {view.kind} found to check it against"
             findings.append(make_finding(NO_REGION, Site(view.kind, None, None, view.title), None, None, message))
+    found = (set(printed) | set(by_kind)) & set(STANDARD_KINDS)
+    if 2 * len(found) < len(STANDARD_KINDS):
+        message = f"{len(found)} of the {len(STANDARD_KINDS)} standard tables found: the filing's tables were not read"
+        findings.append(make_finding(FEW_TABLES, Site(None, None, None, "document"), None, None, message))
     cards = record.get("performance_cards") or []
     card_regions = [r for r in regions if r.kind == "card"]
     findings += coverage_cards.check_cards_coverage([c for c in cards if isinstance(c, Mapping)], card_regions,

@@ -76,6 +76,8 @@ _WRAP_STRETCH = 2
 _WRAP_SLACK = 60
 _MAX_CHUNKS = 3
 _MIN_CHUNK = 2
+_MIN_PIECE = 2
+_TEXT_KEYS = ("level1", "level2", "level3", "description", "value", "basis")
 #: A wrapped block label (level1, level2) or heading is taken out only with this share printed in one chunk.
 _LABEL_CHUNK = 0.4
 #: At most this many copies of a block label are taken out of one card.
@@ -313,6 +315,20 @@ def _take_all(zone: str, pieces: set[str], wrapped: bool = True) -> str:
     return zone
 
 
+def _pieced(run: str, fields: str) -> bool:
+    """True for a leftover run made of at most three pieces of the card's own indicator text, two characters
+    or more each: fragments of cells a borderless page interleaved, not a row the card lacks."""
+    rest = run
+    for _piece in range(_MAX_CHUNKS):
+        size = next((k for k in range(len(rest), _MIN_PIECE - 1, -1) if rest[:k] in fields), 0)
+        if not size:
+            return False
+        rest = rest[size:]
+        if not rest:
+            return True
+    return False
+
+
 def _leftover(position: int, card: Mapping[str, Any], zone: str, indicators: list[Mapping[str, Any]],
               ) -> list[Finding]:
     """Take out the labels printed once for a block (level1, level2) where printed whole, then each indicator's
@@ -330,7 +346,8 @@ def _leftover(position: int, card: Mapping[str, Any], zone: str, indicators: lis
                 cursor = spots[0] if key == "level3" else cursor
     labels = {_norm(card.get(k)) for k in ("project_name", "fund_use")} | {_norm(g) for g in card.get("goals") or []}
     zone = _take_all(zone, blocks | labels | set(_HEADINGS))
-    runs = _SUBSTANCE.findall(zone)
+    fields = "|".join(_norm(i.get(k)) for i in indicators for k in _TEXT_KEYS)
+    runs = [run for run in _SUBSTANCE.findall(zone) if not _pieced(run, fields)]
     if not runs:
         return []
     return [make_finding(INDICATOR_UNREAD, _site(position, card, None), None, None,

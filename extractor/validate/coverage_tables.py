@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from extractor.ingest.text import Line
-from extractor.record.kinds import SIDED_KINDS
+from extractor.record.kinds import SIDED_KINDS, VALUE_KEYS
 from extractor.record.normalize import normalize_name, normalize_text
 from extractor.validate.coverage_tokens import (
     SAME,
@@ -75,12 +75,15 @@ class _Placed:
 
 
 def _row_amounts(view: TableView, index: int) -> list[tuple[str, float]]:
+    """A row's non-zero values in the contract's column order (total before its parts, as printed), then the
+    keys the contract does not list."""
+    order = VALUE_KEYS.get(view.kind, ())
     found = []
     for key, raw in row_values(view.rows[index]).items():
         value = number(raw)
         if value is not None and abs(value) >= SAME:
             found.append((key, value))
-    return found
+    return sorted(found, key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
 
 
 def _match(amounts: list[tuple[str, float]], pool: list[Token],

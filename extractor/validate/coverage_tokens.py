@@ -24,6 +24,7 @@ _NOTE = re.compile(r"^(注|说明|备注)[:：\d]")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 #: How many lines below an amount cut at its decimal point its digits are looked for.
 _WRAP_REACH = 8
+_WRAPPED_DIGITS = re.compile(r"(?<=[\d,.])\n(?=[\d,.])")
 #: A number followed by a unit word is prose ("4,312.17 万元，其中："), not a cell.
 _UNITS = ("万元", "元", "亿元", "%")
 _BLANK_MARKS = frozenset({"-", "—", "--", "——", "/", "－", "0"})
@@ -56,8 +57,9 @@ class Token:
 
 
 def cell_words(cell: str) -> list[str]:
-    """Return a cell's words with split amounts rejoined ("1396 .37" is one word)."""
-    return join_split_numbers(cell.replace("−", "-").split())
+    """Return a cell's words with split amounts rejoined ("1396 .37" is one word, and so is an amount a narrow
+    cell wrapped over two lines: "910167" / "75.35")."""
+    return join_split_numbers(_WRAPPED_DIGITS.sub("", cell.replace("−", "-")).split())
 
 
 def _x_span(line: Line, cell: int) -> tuple[float, float] | None:

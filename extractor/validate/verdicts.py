@@ -58,12 +58,23 @@ def part_verdict(findings: Sequence[Finding], extra_unchecked: Sequence[str] = (
     errors = [f for f in findings if f.get("severity") == "error"]
     unchecked = [f for f in findings if f.get("severity") == UNCHECKED]
     if errors:
-        extraction = any(str(f.get("rule_id", "")).startswith("coverage.") for f in errors)
-        cause = "extraction" if extraction else "filing"
+        cause = "filing" if all(blames_filing(f) for f in errors) else "extraction"
         return Verdict(FAILED, cause, _reasons(errors))
     if unchecked or extra_unchecked:
         return Verdict(UNVERIFIED, None, (*_reasons(unchecked), *extra_unchecked))
     return Verdict(VERIFIED)
+
+
+def blames_filing(finding: Finding) -> bool:
+    """True for an error the filing's own figures make: an identity that fails on figures the record holds.
+    A completeness finding is the extraction's; so is a prose figure whose table figure is missing (0): the
+    table was not read, the prose is not at fault."""
+    rule = str(finding.get("rule_id", ""))
+    if rule.startswith("coverage."):
+        return False
+    if rule.startswith("prose."):
+        return all(finding.get(k) not in (None, 0, 0.0) for k in ("expected", "actual"))
+    return True
 
 
 def _reasons(findings: Sequence[Finding], limit: int = 5) -> tuple[str, ...]:
