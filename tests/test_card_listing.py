@@ -110,3 +110,8 @@ def test_a_project_whose_indicator_rows_go_on_on_the_next_page_stays_one_card() 
     assert len(cards) == 1 and cards[0]["budget"]["total"] == 35.78
     assert [(i["level2"], i["value"]) for i in cards[0]["indicators"]] == [
         ("经济成本指标", "≤35.78万元"), ("时效指标", "按时"), ("服务对象满意度指标", "≥90%")]
+
+
+def test_a_value_label_printed_without_its_colon_still_ends_the_name() -> None:
+    items = parse_indicator_text("2、3－满意度指标，31－服务对象满意度，办公场所人员满意度；实施周期指标值》90%，年度指标值》90%；")
+    assert [(i["level3"], i["value_period"], i["value"]) for i in items] == [("办公场所人员满意度", "》90%", "》90%")]

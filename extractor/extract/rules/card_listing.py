@@ -35,8 +35,8 @@ _ITEM_HEAD = re.compile(
     r"(?:^|(?<=[;；]))\s*\d{1,3}\s*[、.．]\s*\d{1,3}" + _DASH + r"(?P<level1>[^,，;；]+?)\s*[,，]\s*\d{1,4}"
     + _DASH + r"(?P<level2>[^,，;；]+?)\s*[,，]"
 )
-_PERIOD = re.compile(r"[;；]?\s*" + PERIOD_VALUE_LABEL + r"\s*[:：]")
-_YEAR = re.compile(r"[,，]?\s*" + YEAR_VALUE_LABEL + r"\s*[:：]")
+_PERIOD = re.compile(r"[;；]?\s*" + PERIOD_VALUE_LABEL + r"\s*[:：]?")  # a filing may leave out the colon
+_YEAR = re.compile(r"[,，]?\s*" + YEAR_VALUE_LABEL + r"\s*[:：]?")
 _BUDGET_KEYS = ("total", "fiscal", "other")
 
 
