@@ -129,3 +129,20 @@ def test_an_indicator_grid_without_level_columns_gives_indicators_without_levels
 def test_a_department_wide_card_is_no_project_card() -> None:
     body = _lines(("部门名称", "某局"), ("一级指标", "二级指标", "三级指标", "指标值"), ("产出指标", "数量指标", "会议", "3次"))
     assert _cards(body, title="2026年部门整体支出绩效目标表") == []
+
+
+def test_a_card_that_cannot_be_read_costs_that_card_only(monkeypatch) -> None:
+    import extractor.extract.rules.cards as cards_module
+
+    read = cards_module.read_header
+
+    def failing(lines: tuple[Line, ...], *args: object, **kwargs: object):
+        if any("坏卡" in line.text for line in lines):
+            raise IndexError("malformed card")
+        return read(lines, *args, **kwargs)
+
+    monkeypatch.setattr(cards_module, "read_header", failing)
+    good = _lines(("项目名称", "好卡"), ("一级指标", "二级指标", "三级指标", "指标值"), ("产出指标", "数量指标", "会议", "3次"))
+    bad = _lines(("项目名称", "坏卡"), ("一级指标", "二级指标", "三级指标", "指标值"), ("产出指标", "数量指标", "会议", "3次"))
+    cards = _cards(good, bad, good)
+    assert [(c["seq"], c["project_name"]) for c in cards] == [(1, "好卡"), (2, "好卡")]

@@ -40,27 +40,33 @@ def extract_performance_cards(regions: Sequence[Region], layout: str) -> list[di
     cards: list[dict[str, Any]] = []
     last_listing: ListingCard | None = None  # a listing's last project, which the next page may continue
     for region in (r for r in regions if r.kind == "card"):
-        listing = read_listing(region.lines)
-        if listing is not None:
-            for item in listing:
-                if last_listing is not None and last_listing.continued_by(item):
-                    last_listing.extend(item)
-                    cards[-1] = _listing_card(len(cards), last_listing)
-                else:
-                    cards.append(_listing_card(len(cards) + 1, item))
-                    last_listing = item
+        try:
+            listing = read_listing(region.lines)
+            if listing is None:
+                last_listing = None
+                if not any(word in region.title for word in NOT_PROJECT_CARD_TITLES):
+                    found = (_header_block_card(region, body, layout) for body in project_bodies(region.lines))
+                    cards.extend(_numbered(len(cards), [card for card in found if card is not None]))
+                continue
+        except Exception:  # a malformed card costs that card only: coverage reports its region unread
+            last_listing = None
             continue
-        last_listing = None
-        if any(word in region.title for word in NOT_PROJECT_CARD_TITLES):
-            continue
-        for body in project_bodies(region.lines):
-            card = _header_block_card(len(cards) + 1, region, body, layout)
-            if card is not None:
-                cards.append(card)
+        for item in listing:
+            if last_listing is not None and last_listing.continued_by(item):
+                last_listing.extend(item)
+                cards[-1] = _listing_card(len(cards), last_listing)
+            else:
+                cards.append(_listing_card(len(cards) + 1, item))
+                last_listing = item
     return cards
 
 
-def _header_block_card(seq: int, region: Region, body: tuple[Line, ...], layout: str) -> dict[str, Any] | None:
+def _numbered(before: int, cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Number the cards of one region after the ``before`` cards read so far."""
+    return [{**card, "seq": before + k} for k, card in enumerate(cards, start=1)]
+
+
+def _header_block_card(region: Region, body: tuple[Line, ...], layout: str) -> dict[str, Any] | None:
     """Return the card of one project's header block and indicator table, or None if it has neither."""
     parts = card_parts(body, layout)
     header = read_header(parts.header, positional=parts.header_layout == "cells",
@@ -70,7 +76,7 @@ def _header_block_card(seq: int, region: Region, body: tuple[Line, ...], layout:
     levelled = parts.table_layout in ("plain", "centred")
     indicators = [row for row in (complete_levels(i, standard) for i in rows) if _is_indicator(row, levelled)]
     if indicators or (header.found and header.project_name) or header.goals:
-        return _card(seq, region, header, indicators)
+        return _card(0, region, header, indicators)
     return None
 
 
