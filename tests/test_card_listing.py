@@ -115,3 +115,16 @@ def test_a_project_whose_indicator_rows_go_on_on_the_next_page_stays_one_card() 
 def test_a_value_label_printed_without_its_colon_still_ends_the_name() -> None:
     items = parse_indicator_text("2、3－满意度指标，31－服务对象满意度，办公场所人员满意度；实施周期指标值》90%，年度指标值》90%；")
     assert [(i["level3"], i["value_period"], i["value"]) for i in items] == [("办公场所人员满意度", "》90%", "》90%")]
+
+
+def test_the_card_vocabulary_file_holds_normalised_labels_each_under_one_key() -> None:
+    from extractor.extract.rules.card_vocabulary import load_card_vocabulary
+
+    data = load_card_vocabulary()
+    for table in ("listing_columns", "indicator_columns"):
+        keys = [key for key, _ in data[table]["columns"]]
+        assert len(keys) == len(set(keys)), table
+        for _, labels in data[table]["columns"]:
+            assert labels and all(normalize_text(label) == label for label in labels)
+    assert set(data["budget_labels"]) == {"total", "fiscal", "other"}
+    assert set(data["listing_key_columns"]) <= {key for key, _ in data["listing_columns"]["columns"]}
