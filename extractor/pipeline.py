@@ -1,5 +1,7 @@
-"""Convert one filing: ingest → regions → extract → record → validate → check, each stage once, with
-timings and a status. The regions are split once and the same regions go to the chosen extractor.
+"""Convert one filing: ingest → regions → extract → record → validate → check → verify, each stage once,
+with timings and a status. The regions are split once and the same regions go to the chosen extractor and
+to the completeness checks; the verdicts (verified / unverified / failed per table, card and document) are
+written into the record.
 
 Errors are data here: a file that cannot be read, is not a disclosure, or yields a record that
 fails its schema comes back as a failed ConversionResult with a one-line reason, never raises.
@@ -20,8 +22,10 @@ from extractor.ingest import SUPPORTED_SUFFIXES, IngestError, read_filing
 from extractor.regions.split import split_regions
 from extractor.validate import validate_record
 from extractor.validate.arithmetic import check_record as check_identities
+from extractor.validate.coverage import check_coverage
 from extractor.validate.prune import prune_invalid, summarize_dropped
 from extractor.validate.rules_document import check_document
+from extractor.validate.verdicts import compute_verdicts, with_verdicts
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,8 @@ def convert_filing(filing: Filing, extractor: Extractor = RULES, ocr: str = "aut
         status = "partial"
         error = f"{filing.source}: the model gave no valid answer for {', '.join(usage.regions_failed)}"
     findings = _timed(timings, "check", lambda: [*pruned.findings, *check_document(record), *check_identities(record)])
+    findings += _timed(timings, "verify", lambda: check_coverage(record, regions))
+    record = with_verdicts(record, compute_verdicts(record, findings))
     return ConversionResult(status=status, record=record, error=error, pages=doc.page_count, timings=timings,
                             findings=findings, source_path=source, inputs=inputs, extractor=name,
                             llm=usage, ocr_pages=len(doc.ocr_pages))

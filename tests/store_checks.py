@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-CHILD_TABLES = ("tables", "line_items", "performance_cards", "indicators", "narrative", "findings")
+CHILD_TABLES = ("tables", "line_items", "performance_cards", "indicators", "narrative", "findings", "verdicts")
 #: Columns that differ between two runs of the same input (when and by which run).
 VOLATILE = {"converted_at", "run_id", "seconds_total", "timings"}
 

@@ -1,6 +1,7 @@
 """The extractors that ask a model, over the same regions as the rules: ``llm`` (every table, card and
-the narrative by the model) and ``hybrid`` (rules first; only the tables and cards whose rules result
-fails an identity go to the model, and the better-checked result wins). Both fill the same schemas and
+the narrative by the model) and ``hybrid`` (rules first; every table and card whose rules result is not
+``verified`` goes to the model, and the better-checked result wins: fewer failed identities and
+completeness errors against the same region, nothing left out). Both fill the same schemas and
 face the same checks; the model is reached only through ``extract.llm``.
 """
 
@@ -17,6 +18,8 @@ from extractor.ingest.text import TextDocument
 from extractor.record.build import build_record, part_record
 from extractor.regions.model import Region
 from extractor.validate.arithmetic import check_record
+from extractor.validate.coverage import part_coverage_errors
+from extractor.validate.verdicts import VERIFIED, verify_record
 
 if TYPE_CHECKING:
     from extractor.extract.llm.client import ChatClient
@@ -91,15 +94,17 @@ class HybridExtractor:
     name: str = "hybrid"
 
     def extract(self, doc: TextDocument, regions: Sequence[Region]) -> ExtractionResult:
-        """Return the rules record with the failing parts replaced where the model's answer checks better."""
+        """Return the rules record with the parts that are not verified (a failed or unchecked identity, an
+        amount left unplaced, a table unread) replaced where the model's answer checks better."""
         from extractor.extract.llm.extract import extract_regions
 
         rules = extract_record(doc, regions)
-        document = rules["document"]
-        failing_tables = {f["table_kind"] for f in check_record(rules) if f["severity"] == "error"}
-        tables = [r for r in table_regions(regions) if r.table_kind in failing_tables]
+        findings, verdicts = verify_record(rules, regions)
+        unsure = {t.get("kind") for t, v in zip(rules["tables"], verdicts.tables) if v.status != VERIFIED}
+        unsure |= {f["table_kind"] for f in findings if f["rule_id"] == "coverage.table_unread"}
+        tables = [r for r in table_regions(regions) if r.table_kind in unsure]
         cards = [(index, region) for index, region in _card_sources(rules, regions)
-                 if error_count("performance_card", rules["performance_cards"][index], document)]
+                 if verdicts.cards[index].status != VERIFIED]
         asked = [*tables, *(r for _, r in cards)]
         usage = LLMUsage(regions_sent=len(asked))
         if not asked:
@@ -132,8 +137,11 @@ def _maybe_replace_table(record: dict, region: Region, outcome: RegionOutcome, u
         return
     current = record["tables"][index]
     document = record["document"]
-    if _better(error_count("table", outcome.part, document), cell_count(outcome.part),
-               error_count("table", current, document), cell_count(current)):
+    unit = document.get("currency_unit")
+    if _better(error_count("table", outcome.part, document) + part_coverage_errors("table", outcome.part, unit, region),
+               cell_count(outcome.part),
+               error_count("table", current, document) + part_coverage_errors("table", current, unit, region),
+               cell_count(current)):
         record["tables"][index] = outcome.part
         usage.regions_replaced.append(_label(region))
 
@@ -146,8 +154,11 @@ def _maybe_replace_card(record: dict, index: int, region: Region, outcome: Regio
     current = record["performance_cards"][index]
     candidate = {**outcome.part, "seq": current["seq"]}
     document = record["document"]
-    if _better(error_count("performance_card", candidate, document), len(candidate.get("indicators") or []),
-               error_count("performance_card", current, document), len(current.get("indicators") or [])):
+    unit = document.get("currency_unit")
+    if _better(error_count("performance_card", candidate, document)
+               + part_coverage_errors("card", candidate, unit, region), len(candidate.get("indicators") or []),
+               error_count("performance_card", current, document)
+               + part_coverage_errors("card", current, unit, region), len(current.get("indicators") or [])):
         record["performance_cards"][index] = candidate
         usage.regions_replaced.append(_label(region))
 

@@ -21,6 +21,7 @@ import duckdb
 from extractor.store import rows as flat
 from extractor.store.errors import StoreError, StoreLockedError
 from extractor.store.migrations import SchemaError, apply_migrations, pending_migrations
+from extractor.store.verdict_rows import VERDICT_COLUMNS, verdict_rows
 
 Connection = duckdb.DuckDBPyConnection
 
@@ -33,7 +34,7 @@ DOCUMENT_COLUMNS = (
 )
 
 #: Tables holding a document's child rows, deleted when the document is replaced.
-CHILD_TABLES = ("tables", "line_items", "performance_cards", "indicators", "narrative", "findings")
+CHILD_TABLES = ("tables", "line_items", "performance_cards", "indicators", "narrative", "findings", "verdicts")
 
 
 class QueryError(RuntimeError):
@@ -158,6 +159,7 @@ def _insert_children(
     _insert_rows(con, "indicators", flat.INDICATOR_COLUMNS, flat.indicator_rows(document_id, record))
     _insert_rows(con, "narrative", flat.NARRATIVE_COLUMNS, flat.narrative_rows(document_id, record))
     _insert_rows(con, "findings", flat.FINDING_COLUMNS, flat.finding_rows(document_id, findings))
+    _insert_rows(con, "verdicts", VERDICT_COLUMNS, verdict_rows(document_id, record))
 
 
 _ROWS_PER_STATEMENT = 500

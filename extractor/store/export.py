@@ -12,8 +12,8 @@ FORMATS = ("parquet", "csv", "records")
 #: Tables written by a parquet/csv export, in this order: every table of the store (a test holds this list
 #: to the store's own catalogue), the LLM answer cache, call ledger and migration history included.
 EXPORT_TABLES = (
-    "documents", "tables", "line_items", "performance_cards", "indicators", "narrative", "findings", "runs",
-    "llm_calls", "llm_cache", "schema_migrations",
+    "documents", "tables", "line_items", "performance_cards", "indicators", "narrative", "findings", "verdicts",
+    "runs", "llm_calls", "llm_cache", "schema_migrations",
 )
 
 

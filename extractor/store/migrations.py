@@ -228,10 +228,38 @@ _LLM_TABLES = (
     """,
 )
 
+_VERDICTS = (
+    # One row per document, table and card: verified / unverified / failed, the cause of a failure
+    # (filing: its own figures do not add up; extraction: the record differs from the print) and why.
+    """
+    CREATE TABLE verdicts (
+        document_id TEXT NOT NULL,
+        part TEXT NOT NULL,
+        table_index INTEGER,
+        card_seq INTEGER,
+        kind TEXT,
+        title TEXT,
+        status TEXT NOT NULL,
+        cause TEXT,
+        reasons TEXT[]
+    )
+    """,
+    # The parts a user must look at: every table and card that is not verified, with its document.
+    """
+    CREATE VIEW v_not_verified AS
+    SELECT d.source_name, v.part, v.kind, v.table_index, v.card_seq, v.title, v.status, v.cause, v.reasons,
+           v.document_id
+    FROM verdicts AS v
+    JOIN documents AS d ON d.document_id = v.document_id
+    WHERE v.part <> 'document' AND v.status <> 'verified'
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core_tables", _CORE_TABLES),
     Migration(2, "views", _VIEWS),
     Migration(3, "llm_cache_and_ledger", _LLM_TABLES),
+    Migration(4, "verdicts", _VERDICTS),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

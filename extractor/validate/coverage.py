@@ -189,3 +189,15 @@ def _sided_totals(view: TableView, lines: Sequence[Line]) -> list[Finding]:
                                          f"{view.title}: no {word} row: the {side} side is not anchored"))
     return findings
 
+
+
+def part_coverage_errors(part: str, value: Mapping[str, Any], unit: str | None, region: Region) -> int:
+    """The completeness errors of one table (``part`` "table") or card checked against the region it was read
+    from: used to tell which of two readings of a region (the rules', the model's) holds better."""
+    if part == "table":
+        view = TableView.of(value, unit)
+        coverage = coverage_tables.check_table_coverage(view, region.lines)
+        found = [*coverage.findings, *total_findings(view, region.lines)]
+    else:
+        found = [*coverage_cards.level_findings(0, value), *coverage_cards.indicator_findings(0, value, region)]
+    return sum(1 for f in found if f.get("severity") == "error")

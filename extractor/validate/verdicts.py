@@ -148,3 +148,15 @@ def verify_record(record: Mapping[str, Any], regions: Sequence[Any]) -> tuple[li
 
     findings = [*check_record(record), *check_coverage(record, regions)]
     return findings, compute_verdicts(record, findings)
+
+
+def record_verdict_counts(record: Mapping[str, Any] | None) -> tuple[str | None, dict[str, int]]:
+    """The document verdict written into a record (``with_verdicts``) and how many of its tables (of known kinds)
+    and cards have each status; (None, zeros) for a record without verdicts."""
+    record = record or {}
+    parts = [t for t in record.get("tables") or [] if isinstance(t, Mapping) and t.get("kind") != "other"]
+    parts += [c for c in record.get("performance_cards") or [] if isinstance(c, Mapping)]
+    statuses = [(p.get("verdict") or {}).get("status") for p in parts]
+    document = record.get("verdict")
+    status = document.get("status") if isinstance(document, Mapping) else None
+    return status, {s: statuses.count(s) for s in STATUSES}
