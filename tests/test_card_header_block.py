@@ -146,3 +146,14 @@ def test_a_card_that_cannot_be_read_costs_that_card_only(monkeypatch) -> None:
     bad = _lines(("项目名称", "坏卡"), ("一级指标", "二级指标", "三级指标", "指标值"), ("产出指标", "数量指标", "会议", "3次"))
     cards = _cards(good, bad, good)
     assert [(c["seq"], c["project_name"]) for c in cards] == [(1, "好卡"), (2, "好卡")]
+
+
+def test_an_empty_card_form_is_no_card() -> None:
+    body = _lines(
+        ("项目名称", "", "", "主管部门", "", "", ""),
+        ("当年预算", "", "", "市级支出", "", "", ""),
+        ("当年绩效目标", "", "", "", "", "", ""),
+        ("绩效指标", "指标名称", "指标性质", "指标值", "计量单位", "指标权重(%)", "是否核心"),
+        ("绩效指标", "", "", "", "", "", ""),
+    )
+    assert _cards(body, title="2026年市级重点专项资金绩效目标表（一级项目）") == []

@@ -37,7 +37,7 @@ _INDICATOR_HEADER = ("一级指标", "二级指标")
 _INDICATOR_NAME_HEADER = ("三级指标", "指标名称")
 _VALUE_HEADER = "指标值"
 #: Another label printed in a later cell of the name's line ("项目名称 | X | 主管部门 | Y") ends the name.
-_NEXT_CELL_LABEL = re.compile(r"\s+(?=(?:" + "|".join(OTHER_HEADER_LABELS) + "))")
+_NEXT_CELL_LABEL = re.compile(r"(?:^|\s+)(?=(?:" + "|".join(OTHER_HEADER_LABELS) + "))")
 _BRACKETS = {"(": "[(（]", ")": "[)）]"}
 _PAGE_NUMBER = re.compile(r"^\s*[-—]?\s*\d{1,3}\s*[-—]?\s*$")
 _UNIT_LINE = re.compile(r"^(?:单位|金额单位)[:：]")
