@@ -3,7 +3,7 @@ once per worker count. Prints files/s and pages/s, the peak RSS of every worker 
 writer), and each worker's RSS at 10/25/50/75/100 % of the batch, to show it stays flat.
 A script, not a test: run it on an idle machine.
 
-    python -m eval.bench_bulk [--filings 1000] [--workers 1 2] [--corpus out/bulk-corpus]
+    python -m eval.bench_bulk [--filings 1000] [--workers 1 2 auto] [--corpus out/bulk-corpus]
 
 The corpus is the gold records drawn by eval/render.py in every layout with new seeds (rendered once,
 reused when the folder already holds enough PDFs). With 1 worker, as ``yusuan convert --workers 1``
@@ -26,11 +26,9 @@ import psutil
 
 from eval.render import LAYOUTS, render_record
 from eval.shared import SHARED, gold_records, need
-from extractor.batch import hash_filing, plan_batch, store_results
-from extractor.batch.pool import run_pool, run_serial
+from extractor.batch.convert import BatchOptions, convert_batch
+from extractor.batch.plan import Plan
 from extractor.batch.runner import Outcome
-from extractor.pipeline import collect_filings
-from extractor.store import finish_run, open_store, start_run, stored_documents
 
 GOLD = SHARED / "gold"
 CHECKPOINTS = (0.10, 0.25, 0.50, 0.75, 1.00)
@@ -86,45 +84,41 @@ class MemoryWatch:
         self._stop.set()
 
 
-def bench(paths: list[Path], workers: int, db: Path) -> tuple[float, list[Outcome], MemoryWatch, list[dict]]:
-    """Convert ``paths`` with ``workers`` into a fresh ``db``; return seconds, outcomes, memory, checkpoints."""
+def bench(paths: list[Path], workers: int | None, db: Path) -> tuple[float, list[Outcome], MemoryWatch, list[dict]]:
+    """Convert ``paths`` with ``workers`` (None: as ``yusuan convert`` chooses) into a fresh ``db`` through
+    ``convert_batch``, the convert command's own call; return seconds, outcomes, memory, checkpoints."""
     watch = MemoryWatch()
     sampler = threading.Thread(target=watch.run, daemon=True)
     sampler.start()
-    con = open_store(db)
-    run_id = start_run(con, "bench", "rules")
-    started = time.perf_counter()
-    filings = list(collect_filings(paths))
-    plan = plan_batch(((f, hash_filing(f)) for f in filings), stored_documents(con), "rules", "-", force=True)
-    stream = run_pool(plan.tasks, workers, "auto") if workers > 1 else run_serial(plan.tasks, "auto")
-    marks = iter(round(c * len(plan.tasks)) for c in CHECKPOINTS)
     snapshots: list[dict] = []
-    next_mark = next(marks)
+    marks: list[int] = []
+    outcomes_so_far: list[Outcome] = []
+
+    def planned(plan: Plan) -> None:
+        marks.extend(sorted({round(c * len(plan.tasks)) for c in CHECKPOINTS}, reverse=True))
 
     def checkpoint(outcome: Outcome) -> None:
-        nonlocal next_mark
-        done = len(outcomes_so_far) + 1
         outcomes_so_far.append(outcome)
-        while next_mark is not None and done >= next_mark:
-            snapshots.append({"done": done, "rss": dict(watch.latest)})
-            next_mark = next(marks, None)
+        while marks and len(outcomes_so_far) >= marks[-1]:
+            snapshots.append({"done": len(outcomes_so_far), "rss": dict(watch.latest)})
+            marks.pop()
 
-    outcomes_so_far: list[Outcome] = []
-    outcomes = store_results(con, stream, run_id, on_stored=checkpoint)
+    started = time.perf_counter()
+    result = convert_batch(paths, db, BatchOptions(workers=workers, force=True, label="bench"), planned, checkpoint)
     seconds = time.perf_counter() - started
-    finish_run(con, run_id, files_total=len(filings), converted=len(outcomes), failed=0, seconds=seconds)
-    con.close()
     watch.stop()
     sampler.join()
-    return seconds, outcomes, watch, snapshots
+    return seconds, result.outcomes, watch, snapshots
 
 
-def report(workers: int, seconds: float, outcomes: list[Outcome], watch: MemoryWatch, snapshots: list[dict]) -> None:
+def report(workers: int | None, seconds: float, outcomes: list[Outcome], watch: MemoryWatch,
+           snapshots: list[dict]) -> None:
     """Print throughput, peak RSS per process and RSS at each checkpoint."""
     me = psutil.Process().pid
     pages = sum(o.pages for o in outcomes)
     failed = sum(o.status == "failed" for o in outcomes)
-    print(f"\n{workers} worker(s): {len(outcomes)} files ({failed} failed), {pages} pages in {seconds:.1f} s: "
+    print(f"\n{workers or 'auto'} worker(s): {len(outcomes)} files ({failed} failed), {pages} pages in "
+          f"{seconds:.1f} s: "
           f"{len(outcomes) / seconds:.2f} files/s, {pages / seconds:.1f} pages/s")
     for pid, peak in sorted(watch.peaks.items(), key=lambda kv: kv[0] != me):
         role = "writer" + (" + converter" if workers == 1 else "") if pid == me else "worker"
@@ -133,11 +127,16 @@ def report(workers: int, seconds: float, outcomes: list[Outcome], watch: MemoryW
               f"{'/'.join(f'{int(c * 100)}' for c in CHECKPOINTS)} %: {trail} MiB")
 
 
+def _workers(text: str) -> int | None:
+    return None if text == "auto" else int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Render the corpus if needed, then benchmark each worker count."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--filings", type=int, default=1000)
-    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--workers", type=_workers, nargs="+", default=[1, 2],
+                        help="worker counts to compare; auto: as yusuan convert chooses without --workers")
     parser.add_argument("--corpus", type=Path, default=Path("out/bulk-corpus"))
     parser.add_argument("--gold", type=Path, default=GOLD, help="records to render (default: ../shared/gold)")
     args = parser.parse_args(argv)

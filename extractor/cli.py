@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,12 +13,13 @@ from rich.console import Console
 from rich.table import Table
 from typer.core import TyperGroup
 
-from extractor import EXTRACTOR_VERSION
 from extractor.ingest import OCR_MODES
-from extractor.pipeline import MissingInputError, collect_filings, convert_filing
+from extractor.pipeline import MissingInputError, check_inputs, collect_filings, convert_filing
 
 if TYPE_CHECKING:
+    from extractor.batch.plan import Plan
     from extractor.batch.runner import Outcome
+    from extractor.extract.base import Extractor
 
 
 class Commands(TyperGroup):
@@ -95,48 +94,41 @@ def convert(
     Documents are converted in parallel and stored one transaction each by this process; a re-run skips
     what is already stored, so an interrupted run is resumed by running it again.
     """
-    from extractor.batch import hash_filing, plan_batch, store_results
-    from extractor.batch.runner import store_staged
-    from extractor.report.batch import batch_progress, render_summary
-    from extractor.store import finish_run, open_store, start_run, stored_documents
+    from extractor.batch.convert import BatchOptions, convert_batch
+    from extractor.report.batch import batch_progress, render_failures, render_summary
 
-    files = list(collect_filings(paths, group))
-    if not files:
+    check_inputs(paths)
+    _check_batch_options(ocr, executor, extractor)
+    if not list(collect_filings(paths, group)):
         err.print(f"[red]error:[/] no input files under {', '.join(map(str, paths))}")
         raise typer.Exit(2)
-    _check_batch_options(ocr, executor, extractor)
-    con = open_store(db)
-    choice = _extractor_choice(extractor, llm_base_url, llm_model, llm_api_key_env, llm_repair_attempts,
-                               llm_concurrency, llm_timeout, llm_max_tokens, con, llm_provider)
-    run_id = start_run(con, "convert " + " ".join(map(str, paths)), extractor)
-    started = time.perf_counter()
-    staged_dir = staging or db.with_name(db.name + ".staging")
-    leftovers = store_staged(con, staged_dir, run_id, records) if executor == "ray" else []
-    plan = plan_batch(((f, hash_filing(f)) for f in files), stored_documents(con), choice.name,
-                      EXTRACTOR_VERSION, force)
-    results = _execute(plan.tasks, choice, ocr, workers, executor, staged_dir, ray_address)
-    with batch_progress(err, quiet or len(plan.tasks) <= 1) as progress:
-        bar = progress.add_task("converting", total=len(plan.tasks), pages=0, failed=0)
+    chosen = _extractor_choice(extractor, llm_base_url, llm_model, llm_api_key_env, llm_repair_attempts,
+                               llm_concurrency, llm_timeout, llm_max_tokens, llm_provider)
+    if extractor != "rules" and workers not in (None, 1):
+        err.print(f"note: --extractor {extractor} runs in this process (its answer cache lives in the DuckDB file); "
+                  "--workers is not used", highlight=False)
+    options = BatchOptions(
+        workers=workers, force=force, group=group, ocr=ocr, records=records, executor=executor,
+        ray_address=ray_address, staging=staging, extractor=lambda con: _with_answer_cache(chosen, con))
+    with batch_progress(err, quiet) as progress:
+        bar = progress.add_task("converting", total=None, pages=0, failed=0)
+
+        def planned(plan: Plan) -> None:
+            progress.update(bar, total=len(plan.tasks), visible=len(plan.tasks) > 1)
 
         def stored(outcome: Outcome) -> None:
-            failed = progress.tasks[0].fields["failed"] + (outcome.status == "failed")
-            progress.update(bar, advance=1, pages=progress.tasks[0].fields["pages"] + outcome.pages, failed=failed)
-            if outcome.status != "ok":
-                colour = "red" if outcome.status == "failed" else "yellow"
-                progress.console.print(f"[{colour}]{outcome.status}[/] {outcome.error}", highlight=False,
-                                       soft_wrap=True)
+            fields = progress.tasks[0].fields
+            progress.update(bar, advance=1, pages=fields["pages"] + outcome.pages,
+                            failed=fields["failed"] + (outcome.status == "failed"))
 
-        outcomes = leftovers + store_results(con, results, run_id, records, stored)
-    seconds = time.perf_counter() - started
-    failed = sum(o.status == "failed" for o in outcomes)
-    finish_run(con, run_id, files_total=len(files), converted=len(outcomes) - failed, failed=failed,
-               seconds=seconds)
-    con.close()
-    if not quiet:
-        render_summary(outcomes, plan.skipped, seconds, f"yusuan convert → {db}", out)
-    if choice.name != "rules":
-        _print_llm_totals(outcomes)
-    if failed:
+        report = convert_batch(paths, db, options, planned, stored)
+    if quiet:
+        render_failures(report.outcomes, err, grouped=False)
+    else:
+        render_summary(report.outcomes, report.skipped, report.seconds, f"yusuan convert → {db}", out)
+    if report.extractor != "rules":
+        _print_llm_totals(report.outcomes)
+    if report.failed:
         raise typer.Exit(1)
 
 
@@ -156,27 +148,9 @@ def _check_batch_options(ocr: str, executor: str, extractor: str) -> None:
         raise typer.Exit(2)
 
 
-def _execute(tasks, choice, ocr: str, workers: int | None, executor: str, staging: Path,  # noqa: ANN001
-             ray_address: str | None):  # noqa: ANN202
-    """Return the (task, result) stream of the chosen executor."""
-    from extractor.batch.pool import run_pool, run_serial
-
-    if executor == "ray":
-        from extractor.batch.cluster import run_ray
-
-        return run_ray(tasks, staging, ocr, ray_address)
-    if choice.name != "rules":
-        if workers not in (None, 1):
-            err.print(f"note: --extractor {choice.name} runs in this process (its answer cache lives in the "
-                      "DuckDB file); --workers is not used", highlight=False)
-        return run_serial(tasks, ocr, lambda task: convert_filing(task.filing, choice, ocr))
-    count = min(workers or os.cpu_count() or 1, len(tasks))
-    return run_pool(tasks, count, ocr) if count > 1 else run_serial(tasks, ocr)
-
-
 def _extractor_choice(name: str, base_url: str | None, model: str | None, key_env: str, repairs: int,
-                      concurrency: int, timeout: float, max_tokens: int, con,  # noqa: ANN001
-                      provider: str = "openai"):  # noqa: ANN202
+                      concurrency: int, timeout: float, max_tokens: int,
+                      provider: str = "openai") -> Extractor:
     from extractor.extract.choose import EXTRACTORS, make_extractor
 
     if name not in EXTRACTORS:
@@ -191,15 +165,25 @@ def _extractor_choice(name: str, base_url: str | None, model: str | None, key_en
         err.print(f"[red]error:[/] --extractor {name} needs {needs}")
         raise typer.Exit(2)
     from extractor.extract.llm.client import ChatClient, LLMConfig
-    from extractor.store.llm import StoreCache
 
     try:
         config = LLMConfig(base_url=base_url or "", model=model, api_key_env=key_env, repair_attempts=repairs,
                            concurrency=concurrency, timeout=timeout, max_tokens=max_tokens, provider=provider)
-        return make_extractor(name, ChatClient(config), StoreCache(con), concurrency)
+        return make_extractor(name, ChatClient(config), None, concurrency)
     except ValueError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from exc
+
+
+def _with_answer_cache(extractor: Extractor, con: Any) -> Extractor:
+    """Give an LLM extractor its answer cache in the store (``con``); the rules need none."""
+    if extractor.name == "rules":
+        return extractor
+    import dataclasses
+
+    from extractor.store.llm import StoreCache
+
+    return dataclasses.replace(extractor, cache=StoreCache(con))  # type: ignore[type-var]
 
 
 def _print_llm_totals(outcomes: list[Outcome]) -> None:

@@ -35,6 +35,7 @@ class Outcome:
     cards: int = 0
     llm: LLMUsage | None = None
     ocr_pages: int = 0  # pages read by OCR
+    source_path: str = ""  # the file (or group folder) converted: tells apart files with the same name
 
 
 def outcome_of(result: ConversionResult) -> Outcome:
@@ -45,7 +46,7 @@ def outcome_of(result: ConversionResult) -> Outcome:
     return Outcome(result.source_name, result.status, result.error, result.pages, errors,
                    len(result.findings) - errors, result.seconds, len(tables),
                    sum(len(t.get("rows") or []) for t in tables), len(record.get("performance_cards") or []),
-                   result.llm, result.ocr_pages)
+                   result.llm, result.ocr_pages, result.source_path)
 
 
 def stored_document(result: ConversionResult, document_id: str, run_id: str | None) -> StoredDocument:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
@@ -43,12 +45,19 @@ def render_summary(outcomes: Sequence[Outcome], skipped: Sequence[Skip], seconds
     console.print(totals_table(outcomes, skipped, seconds, title if len(outcomes) > PER_FILE_LIMIT else None))
     if skipped:
         console.print(skipped_line(skipped), highlight=False)
+    render_failures(outcomes, console)
+
+
+def render_failures(outcomes: Sequence[Outcome], console: Console, grouped: bool = True) -> None:
+    """Print one line per failed or partial document with its reason (the only place a batch prints them):
+    under a ``failed (N):`` heading per status, or (``grouped=False``, for ``-q``) as ``failed <reason>``."""
     for label, style in (("failed", "red"), ("partial", "yellow")):
         troubled = [o for o in outcomes if o.status == label]
-        if troubled:
+        if troubled and grouped:
             console.print(f"[{style}]{label}[/] ({len(troubled)}):")
-            for o in troubled:
-                console.print(f"  {_one_line(o.error)}", highlight=False, soft_wrap=True)
+        for o in troubled:
+            prefix = "  " if grouped else f"[{style}]{label}[/] "
+            console.print(f"{prefix}{_one_line(o.error)}", highlight=False, soft_wrap=True)
 
 
 def skipped_line(skipped: Sequence[Skip]) -> str:
@@ -83,11 +92,25 @@ def per_file_table(outcomes: Sequence[Outcome], title: str) -> Table:
     table = Table(title=title)
     for column in ("file", "status", "pages", "OCR'd", "tables", "rows", "cards", "errors", "warnings", "seconds"):
         table.add_column(column, justify="left" if column in ("file", "status") else "right")
-    for o in outcomes:
+    for o, name in zip(outcomes, file_labels(outcomes), strict=True):
         style = {"ok": "green", "partial": "yellow"}.get(o.status, "red")
-        table.add_row(o.source_name, f"[{style}]{o.status}[/]", str(o.pages), str(o.ocr_pages), str(o.tables),
+        table.add_row(name, f"[{style}]{o.status}[/]", str(o.pages), str(o.ocr_pages), str(o.tables),
                       str(o.rows), str(o.cards), str(o.errors), str(o.warnings), f"{o.seconds:.2f}")
     return table
+
+
+def file_labels(outcomes: Sequence[Outcome]) -> list[str]:
+    """Return each document's name for a table: its file stem, or as much of its path as tells it apart
+    from another document of the same name (a/report.pdf and b/report.pdf; report.pdf and report.txt)."""
+    paths = [Path(o.source_path) if o.source_path else Path(o.source_name) for o in outcomes]
+    labels = [o.source_name for o in outcomes]
+    depth = 0
+    while len(set(labels)) < len(labels) and depth <= max((len(p.parts) for p in paths), default=0):
+        counts = Counter(labels)
+        labels = [Path(*p.parts[-depth - 1:]).as_posix() if counts[label] > 1 else label
+                  for label, p in zip(labels, paths, strict=True)]
+        depth += 1
+    return labels
 
 
 def _one_line(text: str | None) -> str:
