@@ -12,13 +12,24 @@ from dataclasses import dataclass
 
 from extractor.extract.rules.columns import COLUMNS
 from extractor.extract.rules.table_body import column_numbers, is_page_header
+from extractor.extract.rules.vocabulary import table_vocabulary
+from extractor.extract.rules.vocabulary import words as vocabulary_words
 from extractor.ingest.text import Line
 from extractor.record.numbers import is_code, parse_amount
 
-_GENERIC_AMOUNT = ("金额", "预算数", "总计", "预算额", "机关运行经费支出")
+_GENERIC_AMOUNT = vocabulary_words("generic_amount_headers")
 _CODE_HEADERS = frozenset({"类", "款", "项"})
+_SUBTOTAL: str = table_vocabulary()["subtotal_word"]
+_UNIT_CODE = re.compile(r"(?:单位|部门)(?:代码|编码|编号)")
+#: A code/name pair whose name header says so is the second classification beside the row's own one.
+_SECONDARY_CLASSIFICATION = vocabulary_words("secondary_classification")
 #: A page number or footer printed under a table: "9", "- 9 -", "─13─", "第9页".
 _PAGE_MARK = re.compile(r"^\s*(?:[-—─–]\s*)?(?:第\s*)?\d{1,3}\s*(?:页)?(?:\s*[-—─–])?\s*(?:/\s*\d{1,3})?\s*$")
+
+
+#: The number label a filing prints above a table's title ("公开表8", "部门公开表7", "表十一", "表2-1"): at the
+#: foot of a region it belongs to the next table.
+TABLE_NUMBER = re.compile(r"^[^\d表]{0,4}(?:表[一二三四五六七八九十\d]+(?:[-—]\d+)?|[一二三四五六七八九十\d]+表)$")
 
 
 @dataclass(frozen=True)
@@ -63,9 +74,12 @@ def split_grid(lines: tuple[Line, ...]) -> GridBody:
     seen = {_compact(ln.text) for ln in header}
     notes = [ln.text for ln in lines if ln.text.startswith("注")]
     rows = [ln for ln in lines[start:] if not ln.text.startswith("注") and not is_page_header(ln)
-            and _compact(ln.text) not in seen and not column_numbers(ln) and not _PAGE_MARK.match(ln.text)]
-    widths = Counter(len(ln.cells) for ln in rows)
+            and _compact(ln.text) not in seen and not column_numbers(ln) and not _PAGE_MARK.match(ln.text)
+            and not TABLE_NUMBER.match(_compact(ln.text))]
+    widths = Counter(len(ln.cells) for ln in rows if is_data_line(ln)) or Counter(len(ln.cells) for ln in rows)
     width = widths.most_common(1)[0][0] if widths else 0
+    if width > 2:  # a one-cell line beside a grid is text outside it (a running page header), not a row
+        rows = [ln for ln in rows if len(ln.cells) > 1]
     return GridBody(tuple(header), tuple(rows), tuple(notes), width)
 
 
@@ -82,7 +96,10 @@ def align_by_position(lines: tuple[Line, ...]) -> tuple[Line, ...]:
     spans = _column_spans([b for ln in lines if is_data_line(ln) for b in ln.boxes if b])
     if len(spans) < 2:
         return lines
-    return tuple(_aligned(ln, spans) if ln.boxes and not is_page_header(ln) else ln for ln in lines)
+    first = next((i for i, ln in enumerate(lines) if is_data_line(ln)), len(lines))
+    claimed = {i for ln in lines[:first] if not is_page_header(ln)
+               for box in ln.boxes if box for i, span in enumerate(spans) if _overlap(box, span)}
+    return tuple(_aligned(ln, spans, claimed) if ln.boxes and not is_page_header(ln) else ln for ln in lines)
 
 
 def _column_spans(boxes: list) -> list[tuple[float, float]]:  # noqa: ANN001
@@ -95,20 +112,39 @@ def _column_spans(boxes: list) -> list[tuple[float, float]]:  # noqa: ANN001
     return [(a, b) for a, b in spans]
 
 
-def _aligned(line: Line, spans: list[tuple[float, float]]) -> Line:
+def _aligned(line: Line, spans: list[tuple[float, float]], header_claimed: set[int]) -> Line:
+    """Place a line's cells in the columns; a header cell over no data column is dropped when its nearest
+    column already has a header over it (on any header line: a wrapped 项目 / 支出 over a narrow column)."""
     cells = [""] * len(spans)
     boxes: list = [None] * len(spans)
     data = is_data_line(line)
     pairs = [(cell, box) for cell, box in zip(line.cells, line.boxes) if box is not None]
-    claimed = {i for _, box in pairs for i, span in enumerate(spans) if _overlap(box, span)}
+    claimed = header_claimed | {i for _, box in pairs for i, span in enumerate(spans) if _overlap(box, span)}
+    placed: list[tuple[int, str, tuple]] = []
     for cell, box in pairs:
         column = max(range(len(spans)), key=lambda i: (_overlap(box, spans[i]), -_distance(box, spans[i])))
-        if not data and not _overlap(box, spans[column]) and (
-                column in claimed or _gap(box, spans[column]) > 0.75 * (box[2] - box[0])):
-            continue  # a header over a column that prints no data names nothing we read
+        if not data and not _overlap(box, spans[column]):
+            flush = _flush_left_column(box, spans, [b for _, b in pairs])
+            if flush is not None and flush not in claimed:
+                column = flush  # a header set flush left in a wide column whose numbers are set right
+            elif column in claimed or _gap(box, spans[column]) > 0.75 * (box[2] - box[0]):
+                continue  # a header over a column that prints no data names nothing we read
+        placed.append((column, cell, box))
+    if not data:  # one header line names a column once: the cell nearest to it
+        placed = [p for p in placed if p == min((q for q in placed if q[0] == p[0]),
+                                                 key=lambda q: (-_overlap(q[2], spans[q[0]]), _gap(q[2], spans[q[0]])))]
+    for column, cell, box in placed:
         cells[column] = f"{cells[column]}{cell}"
         boxes[column] = box
     return Line(line.number, line.page, tuple(cells), tuple(boxes))
+
+
+def _flush_left_column(box, spans: list[tuple[float, float]], others: list) -> int | None:  # noqa: ANN001
+    """The data column right of a header cell when no other cell of its line sits between them."""
+    right = next((i for i, span in enumerate(spans) if span[0] >= box[2]), None)
+    if right is None or any(box[2] <= b[0] < spans[right][0] for b in others if b is not box):
+        return None
+    return right if right == 0 or spans[right - 1][1] <= box[0] else None
 
 
 def _gap(box, span: tuple[float, float]) -> float:  # noqa: ANN001
@@ -121,6 +157,21 @@ def _overlap(box, span: tuple[float, float]) -> float:  # noqa: ANN001
 
 def _distance(box, span: tuple[float, float]) -> float:  # noqa: ANN001
     return abs((box[0] + box[2]) / 2 - (span[0] + span[1]) / 2)
+
+
+_YEAR = re.compile(r"(20\d\d)年")
+#: Header words of the columns that are not this year's budget: the previous year's half (上年, but not
+#: 上年结转/上年结余, which are this year's income), the change, the previous year's outturn.
+_OTHER_PERIOD = re.compile(table_vocabulary()["other_period"])
+
+
+def current_year_columns(headers: list[str]) -> set[int]:
+    """Return the columns holding this year's figures: not under an earlier year than the latest one
+    the headers name (2025年预算数 beside 2026年预算数), nor under 上年/增减 words."""
+    years = [int(y) for h in headers for y in _YEAR.findall(h)]
+    latest = max(years, default=0)
+    return {i for i, h in enumerate(headers)
+            if not any(int(y) < latest for y in _YEAR.findall(h)) and not _OTHER_PERIOD.search(h)}
 
 
 @dataclass(frozen=True)
@@ -139,9 +190,12 @@ def column_roles(kind: str, body: GridBody) -> Columns:
     name: int | None = None
     values: dict[int, str] = {}
     spec = COLUMNS.get(kind, ())
+    current = current_year_columns(headers)
     for i, text in enumerate(headers):
-        if not text or "序号" in text or text == "栏次":
+        if not text or "序号" in text or text == "栏次" or i not in current:
             continue
+        if _is_unit_code(text):
+            continue  # a budget unit's code (单位编码 116001): the row is named by the unit, code null
         if text in _CODE_HEADERS or "编码" in text or "代码" in text:
             codes.append(i)
         elif key := _value_key(spec, text):
@@ -149,6 +203,7 @@ def column_roles(kind: str, body: GridBody) -> Columns:
                 values[i] = key
         elif name is None and ("名称" in text or text in ("项目", "科目")):
             name = i
+    codes, name = _first_classification(headers, codes, name)
     if not values or (name is None and not codes):
         return _roles_from_data(kind, body, codes, name, values)
     if not codes:  # a code column whose header does not say so (科目 over 编码 on another line)
@@ -156,8 +211,46 @@ def column_roles(kind: str, body: GridBody) -> Columns:
     return Columns(tuple(codes), name, values)
 
 
+def _is_unit_code(header: str) -> bool:
+    """Return True for the code column of a table listed by budget unit (单位编码, 部门代码)."""
+    return bool(_UNIT_CODE.search(header))
+
+
+def _first_classification(headers: list[str], codes: list[int], name: int | None) -> tuple[list[int], int | None]:
+    """Two classifications printed side by side (部门预算经济分类 类|款|名称, then 政府预算经济分类
+    类|款|名称): the row is the department one's; the other's code and name columns are not read."""
+    runs: list[list[int]] = []
+    for i in codes:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    if len(runs) < 2:
+        return codes, name
+    primary = next((r for r in runs if not any(w in _name_after(headers, r) for w in _SECONDARY_CLASSIFICATION)),
+                   runs[0])
+    after = primary[-1] + 1
+    if after < len(headers) and "名称" in headers[after]:
+        name = after
+    return primary, name
+
+
+def _name_after(headers: list[str], run: list[int]) -> str:
+    after = run[-1] + 1
+    return headers[after] if after < len(headers) else ""
+
+
 def _value_key(spec: tuple[tuple[str, tuple[str, ...]], ...], text: str) -> str | None:
-    """Return the value key whose words name this header (the most specific, lowest line wins)."""
+    """Return the value key whose words name this header (the most specific, lowest line wins).
+
+    A 小计 column under a merged heading is that heading's total ("财政拨款收入" over "小计").
+    """
+    if text.endswith(_SUBTOTAL) and (parent := _named_key(spec, text[: -len(_SUBTOTAL)])):
+        return parent
+    return _named_key(spec, text)
+
+
+def _named_key(spec: tuple[tuple[str, tuple[str, ...]], ...], text: str) -> str | None:
     best: tuple[int, str] | None = None
     for key, words in spec:
         for word in words:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
-from extractor.extract.rules.grid_body import Columns, GridBody, column_roles
+from extractor.extract.rules.grid_body import Columns, GridBody, column_roles, current_year_columns
 from extractor.extract.rules.listed import CATALOG_CODE, procurement_rows
 from extractor.extract.rules.table_body import RawRow, TableBody
+from extractor.extract.rules.vocabulary import table_vocabulary
+from extractor.extract.rules.vocabulary import words as vocabulary_words
 from extractor.ingest.text import Line
 from extractor.record.kinds import CODED_KINDS
 from extractor.record.normalize import normalize_name
@@ -17,23 +19,58 @@ _TOTAL_NAMES = ("合计", "总计")
 
 def grid_rows(kind: str, body: GridBody) -> list[dict]:
     """Return the contract rows of a grid table of the given kind."""
-    if kind == "three_public_expenditure" and _horizontal(body):
-        return three_public_columns(body)
-    if kind == "income_summary" and _vertical_income(body):
-        return [vertical_income_total(body)]
+    if kind == "three_public_expenditure" and (items := _items_row(body)) is not None:
+        return settle_three_public_total(three_public_columns(body, items))
     roles = column_roles(kind, body)
+    if kind == "income_summary" and _vertical_income(body, roles):
+        return [vertical_income_total(body)]
     if kind in CODED_KINDS and roles.name is None and not roles.codes:
         return [_total_row(body, roles)] if body.rows else []
     if kind == "procurement" and any(CATALOG_CODE.match(c.strip()) for line in body.rows for c in line.cells):
         return procurement_rows(TableBody((), tuple(RawRow(None, list(ln.cells), [ln]) for ln in body.rows), (), 0),
                                 delimited=True)
     if kind == "procurement":
-        return [r for line in body.rows if (r := _procurement_row(line, body)) is not None]
-    return [_row(kind, line, roles) for line in body.rows]
+        from extractor.extract.rules.grid_procurement import grid_procurement_rows
+
+        return grid_procurement_rows(body, roles)
+    rows = coded_rows(kind, body.rows, roles)
+    return settle_three_public_total(rows) if kind == "three_public_expenditure" else rows
+
+
+def coded_rows(kind: str, lines: tuple[Line, ...], roles: Columns, keep_code: bool = False) -> list[dict]:
+    """Rows of a line-item grid; split 类/款/项 columns that print only each row's own level
+    ("201" | "" | "", then "" | "40" | "", then "" | "" | "01") take the levels above from the rows before.
+    ``keep_code``: the row carries its code although the kind is not a coded one (procurement by code)."""
+    context: list[str] = [""] * len(roles.codes)
+    rows = []
+    for line in lines:
+        parts = [re.sub(r"\s+", "", _cell(line, i)) for i in roles.codes]
+        rows.append(_row(kind, line, roles, inherit_levels(parts, context), keep_code))
+    return rows
+
+
+def inherit_levels(parts: list[str], context: list[str]) -> list[str]:
+    """Return the code parts with blank leading levels filled from ``context`` (updated in place) when
+    the row prints only a lower level of a split code; parts printed whole are returned as printed."""
+    filled = [i for i, p in enumerate(parts) if p]
+    if len(parts) < 2 or not filled or not all(parts[i].isdigit() for i in filled):
+        return parts
+    first = filled[0]
+    if first == 0:
+        context[:] = [*parts]
+        return parts
+    if len(filled) > 1 or not all(context[:first]):
+        return parts
+    out = [*context[:first], parts[first], *[""] * (len(parts) - first - 1)]
+    context[:] = out
+    return out
 
 
 def _cell(line: Line, i: int | None) -> str:
     return line.cells[i] if i is not None and i < len(line.cells) else ""
+
+
+cell_text = _cell
 
 
 def _values(line: Line, roles: Columns) -> dict[str, float]:
@@ -45,18 +82,24 @@ def _values(line: Line, roles: Columns) -> dict[str, float]:
     return out
 
 
-def _row(kind: str, line: Line, roles: Columns) -> dict:
-    code_text = join_code_parts([re.sub(r"\s+", "", _cell(line, i)) for i in roles.codes])
+def _row(kind: str, line: Line, roles: Columns, parts: list[str] | None = None, keep_code: bool = False) -> dict:
+    if parts is None:
+        parts = [re.sub(r"\s+", "", _cell(line, i)) for i in roles.codes]
+    code_text = join_code_parts(parts)
     name = normalize_name(_cell(line, roles.name))
     code = code_text if is_code(code_text) else None
     if code is None and code_text and not name:
         name = normalize_name(code_text)  # 合计 printed in the code column
+    if not name:
+        name = next((n for c in line.cells if (n := normalize_name(c)) in _TOTAL_NAMES), "")
     if kind == "three_public_expenditure":
         name = three_public_name(name)
     entry: dict = {"name": name, "values": _values(line, roles)}
-    if kind in CODED_KINDS:
+    if kind in CODED_KINDS or keep_code:
         entry = {"code": code, **entry}
     entry["provenance"] = provenance(line)
+    if code is None and any(parts) and all(p.isdigit() for p in parts if p):
+        entry["provenance"]["code_levels"] = parts  # a lower level whose parents printed on an earlier page
     return entry
 
 
@@ -79,6 +122,9 @@ def provenance(line: Line) -> dict:
     return out
 
 
+row_values = _values
+
+
 def _total_row(body: GridBody, roles: Columns) -> dict:
     """A table printing only its totals (one row of numbers under value headers) is the 合计 row."""
     line = body.rows[0]
@@ -94,11 +140,9 @@ def _horizontal(body: GridBody) -> bool:
     return bool(body.rows) and all(_numbers_only(line) for line in body.rows)
 
 
-_THREE_PUBLIC_WORDS = (
-    (("出国",), "因公出国(境)费"), (("接待",), "公务接待费"), (("机关运行",), "机关运行经费"),
-    (("购置及运",), "公务用车购置及运维费"), (("购置费",), "公务用车购置费"),
-    (("运行费", "运维费", "运行维护费"), "公务用车运行维护费"),
-)
+#: (words, canonical row name) of the 三公 items, whatever the printed wording.
+_THREE_PUBLIC_WORDS: tuple[tuple[tuple[str, ...], str], ...] = tuple(
+    (tuple(w), canonical) for w, canonical in table_vocabulary()["three_public_items"])
 
 
 def three_public_name(printed: str, parent: str = "") -> str:
@@ -115,20 +159,51 @@ def three_public_name(printed: str, parent: str = "") -> str:
             return "“三公”经费小计"
     if "三公" in name and "小计" in name:
         return "“三公”经费小计"
+    if "三公" in name and any(t in name for t in _TOTAL_NAMES):
+        return _THREE_PUBLIC_TOTAL
     for words, canonical in _THREE_PUBLIC_WORDS:
         if any(w in name for w in words):
             return canonical
     return "合计" if any(t in name for t in _TOTAL_NAMES) else name
 
 
-def three_public_columns(body: GridBody) -> list[dict]:
-    """A 三公 table printed as one row of numbers: each column becomes the row its header names."""
+_THREE_PUBLIC_TOTAL = "“三公”经费合计"
+#: Items a 三公 table may list beside the 三公 ones; with them, the printed “三公”经费合计 is the 三公 subtotal.
+_BESIDE_THREE_PUBLIC = vocabulary_words("beside_three_public")
+
+
+def settle_three_public_total(rows: list[dict]) -> list[dict]:
+    """Name a printed “三公”经费合计 as the contract does: the 三公 subtotal when 会议费/培训费 are listed
+    apart, else 合计."""
+    apart = any(r["name"] in _BESIDE_THREE_PUBLIC for r in rows)
+    for row in rows:
+        if row["name"] == _THREE_PUBLIC_TOTAL:
+            row["name"] = "“三公”经费小计" if apart else "合计"
+    return rows
+
+
+def _items_row(body: GridBody) -> Line | None:
+    """The row to read when a 三公 table prints its items as columns: the one row of numbers, or (a table
+    by unit, the items across) its 合计 row."""
+    if _horizontal(body):
+        return body.rows[0]
+    own, _ = _header_paths(body)
+    items = {c for _, c in _THREE_PUBLIC_WORDS} | {"“三公”经费小计", *_BESIDE_THREE_PUBLIC}
+    named = {name for text in own if (name := three_public_name(text)) in items}
+    if len(named) < 2:
+        return None
+    return next((ln for ln in body.rows if any(normalize_name(c) in _TOTAL_NAMES for c in ln.cells)), None)
+
+
+def three_public_columns(body: GridBody, line: Line) -> list[dict]:
+    """A 三公 table printed with its items as columns: each column of this year's figures becomes the row
+    its header names, read from ``line`` (the one row of numbers, or the 合计 row)."""
     own, parents = _header_paths(body)
-    line = body.rows[0]
+    current = current_year_columns([p + o for p, o in zip(parents, own)])
     rows = []
     for i, cell in enumerate(line.cells):
         amount = parse_amount(cell)
-        if amount is not None and i < len(own) and (own[i] or parents[i]):
+        if amount is not None and i < len(own) and (own[i] or parents[i]) and i in current:
             rows.append({"name": three_public_name(own[i], parents[i]), "values": {"total": amount},
                          "provenance": provenance(line)})
     return rows
@@ -178,10 +253,10 @@ _INCOME_SOURCES = (("事业收入", "business_income"), ("经营收入", "operat
                    ("公共预算", "fiscal_allocation"), ("基金", "fiscal_allocation"), ("专项收入", "fiscal_allocation"))
 
 
-def _vertical_income(body: GridBody) -> bool:
+def _vertical_income(body: GridBody, roles: Columns) -> bool:
     """收入总表 printed as a list of sources (项目名称 | 金额) rather than columns per source."""
     headers = "".join(body.column_headers())
-    return "合计" not in headers and "小计" not in headers and any(
+    return len(roles.values) < 2 and "合计" not in headers and "小计" not in headers and any(
         "总计" in line.text or "合计" in line.text for line in body.rows)
 
 
@@ -219,18 +294,3 @@ def _income_blocks(rows: tuple[Line, ...]) -> list[list[Line]]:
 
 def _source_key(labels: list[str]) -> str | None:
     return next((k for label in reversed(labels) for word, k in _INCOME_SOURCES if word in label), None)
-
-
-def _procurement_row(line: Line, body: GridBody) -> dict | None:
-    roles = column_roles("procurement", body)
-    headers = body.column_headers()
-    order = sorted((i for i, h in enumerate(headers) if i not in roles.values),
-                   key=lambda i: (0 if "物品" in headers[i] else 1 if "专项" in headers[i] or "项目" in headers[i]
-                                  else 2 if "品目" in headers[i] else 3))
-    name = next((normalize_name(_cell(line, i)) for i in order
-                 if _cell(line, i).strip() and "组织" not in headers[i] and "科目" not in headers[i]
-                 and "目录" not in headers[i] and "单位" != headers[i][-2:]), "")
-    values = _values(line, roles)
-    if not name or not values:
-        return None
-    return {"name": name, "values": values, "provenance": provenance(line)}

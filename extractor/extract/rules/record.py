@@ -8,7 +8,7 @@ from extractor.extract.base import ExtractionResult, NotADisclosureError
 from extractor.extract.rules.cards import extract_performance_cards
 from extractor.extract.rules.document import extract_document
 from extractor.extract.rules.narrative import extract_narrative
-from extractor.extract.rules.tables import extract_table
+from extractor.extract.rules.tables import extract_table, merge_tables
 from extractor.ingest.text import TextDocument
 from extractor.record.build import build_record
 from extractor.regions.model import Region
@@ -31,7 +31,7 @@ def extract_record(doc: TextDocument, regions: Sequence[Region]) -> dict:
         raise NotADisclosureError(f"{doc.path}: no budget table found (not a budget disclosure?)")
     return build_record(
         document=extract_document(list(regions)),
-        tables=_merge_same_kind(tables),
+        tables=merge_tables(tables),
         narrative=extract_narrative(_prose_text(regions)),
         performance_cards=extract_performance_cards(regions, doc.layout),
     )
@@ -39,18 +39,3 @@ def extract_record(doc: TextDocument, regions: Sequence[Region]) -> dict:
 
 def _prose_text(regions: Sequence[Region]) -> str:
     return "\n".join(line.text for r in regions if r.kind == "prose" for line in r.lines)
-
-
-def _merge_same_kind(tables: list[dict]) -> list[dict]:
-    """Keep one entry per kind: a title repeated later continues the table, and a table printed
-    with data replaces an empty mention of the same kind (e.g. a title quoted in the prose PDF)."""
-    out: list[dict] = []
-    for table in tables:
-        earlier = next((t for t in out if t["kind"] == table["kind"] != "other"), None)
-        if earlier is None:
-            out.append(table)
-        elif earlier["empty"] and table["rows"]:
-            out[out.index(earlier)] = table
-        elif table["rows"]:
-            earlier["rows"].extend(table["rows"])
-    return out

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from extractor.extract.rules.columns import COLUMNS, value_keys
 from extractor.extract.rules.grid_body import GridBody
 from extractor.extract.rules.grid_tables import provenance
 from extractor.extract.rules.placement import place_rows
 from extractor.extract.rules.row_text import Segment, segments, tokens_of
 from extractor.extract.rules.table_body import RawRow, TableBody
+from extractor.extract.rules.vocabulary import table_vocabulary
 from extractor.record.numbers import parse_amount
 
 _EXPENDITURE_WORDS = ("支出", "预备费", "人行科目", "年终结转", "年末", "结转下年")
@@ -70,29 +73,73 @@ def _sided_row(kind: str, side: str, name: str, seg: Segment, exp_keys: tuple[st
     return {"side": side, "name": name, "values": values, "provenance": row.provenance()}
 
 
-def _prefixed_names(items: list[Item]) -> list[str]:
-    """Name each income item; sub-items take their heading as a prefix ("heading/item").
+#: Plain grouping headings per side: the items under them are written bare (contract: two-sided summaries).
+GROUPING_HEADINGS: dict[str, tuple[str, ...]] = {
+    side: tuple(names) for side, names in table_vocabulary()["summary_grouping_headings"].items()}
+_LEVELS = (  # enumerator patterns, outermost first: 一、 > (一) > 1、/1. > (1) > 其中
+    re.compile(r"^[一二三四五六七八九十]+[、.]"), re.compile(r"^\([一二三四五六七八九十]+\)"),
+    re.compile(r"^\d{1,2}\s*[、.．](?!\d)"), re.compile(r"^\(\d{1,2}\)"), re.compile(r"^其中"),
+)
+_UNNUMBERED = 0  # an unnumbered heading after the total: everything below it is its sub-item
+_PLAIN = 2.5  # an unnumbered item before the total: 1./(1) items sit under it, 一、/(一) items do not
 
-    A 1./(1) item sits under the item printed above it; a 一、 item sits under an unnumbered
-    heading printed after 本年收入合计 (e.g. 年初财政拨款结转和结余).
+
+def enumerator_level(raw: str) -> int | None:
+    """Return 1 for 一、, 2 for (一), 3 for 1./1、, 4 for (1), 5 for 其中; None when unnumbered."""
+    text = raw.strip()
+    return next((level for level, pattern in enumerate(_LEVELS, start=1) if pattern.match(text)), None)
+
+
+def _prefixed_names(items: list[Item], lanes: list[object] | None = None) -> list[str]:
+    """Name each item; a sub-item takes its immediate parent's name as a prefix ("parent/item").
+
+    Parents are told by the enumerators (一、 > (一) > 1. > (1) > 其中), per side (per printed column
+    where a side prints several). An unnumbered heading after 本年收入合计 (年初财政拨款结转和结余) is the
+    parent of what follows; an unnumbered item between 一、 and 二、 is a sub-item of the 一、 item. A plain
+    grouping heading (本年收入 …) gives no prefix.
     """
+    lanes = lanes or [side for side, _, _ in items]
+    stacks: dict[object, list[tuple[float, str]]] = {}
+    after_total: dict[object, bool] = {}
+    later = {lane: _numbered_later([seg for (_, seg, _), ln in zip(items, lanes) if ln == lane])
+             for lane in set(lanes)}
+    seen: dict[object, int] = {}
     names: list[str] = []
-    heading, parent, after_total = None, None, False
-    for side, seg, _ in items:
-        name = seg.name
-        if side == "income":
-            if any(w in name for w in _TOTAL_WORDS):
-                heading, parent, after_total = None, None, True
-            elif seg.sub_enumerated and parent:
-                name = f"{parent}/{name}"
-            else:
-                if seg.enumerated and heading:
-                    name = f"{heading}/{name}"
-                elif not seg.enumerated:
-                    heading = name if after_total else None
-                parent = seg.name
+    for (side, seg, _), lane in zip(items, lanes):
+        at = seen[lane] = seen.get(lane, -1) + 1
+        stack = stacks.setdefault(lane, [])
+        name, level = seg.name, enumerator_level(seg.raw)
+        if any(w in name for w in _TOTAL_WORDS):
+            stack.clear()
+            after_total[lane] = True
+        elif level is None and not after_total.get(lane) and stack and stack[-1][0] == 1 and later[lane][at]:
+            name = _child(side, stack[-1][1], name)
+        elif level is None:
+            stack[:] = [(_UNNUMBERED if after_total.get(lane) else _PLAIN, name)]
+        else:
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            parent = stack[-1][1] if stack else None
+            stack.append((level, name))
+            if parent:
+                name = _child(side, parent, name)
         names.append(name)
     return names
+
+
+def _child(side: str, parent: str, name: str) -> str:
+    return name if parent in GROUPING_HEADINGS.get(side, ()) else f"{parent}/{name}"
+
+
+def _numbered_later(segs: list[Segment]) -> list[bool]:
+    """For each item, whether a first-level numbered item (二、) follows it before the side's total."""
+    out, ahead = [False] * len(segs), False
+    for i in range(len(segs) - 1, -1, -1):
+        if any(w in segs[i].name for w in _TOTAL_WORDS):
+            ahead = False
+        out[i] = ahead
+        ahead = ahead or segs[i].enumerated
+    return out
 
 
 def grid_sided_rows(kind: str, body: GridBody) -> list[dict]:
@@ -104,12 +151,14 @@ def grid_sided_rows(kind: str, body: GridBody) -> list[dict]:
     keys = _expenditure_keys(kind, headers, split)
     items: list[Item] = []
     values: list[dict] = []
+    lanes: list[object] = []
     for line in body.rows:
         for column, seg, amounts in _grid_items(line):
             side = "income" if column < split else "expenditure"
             items.append((side, seg, RawRow(None, list(line.cells), [line])))
             values.append(_side_values(kind, side, amounts, keys))
-    names = _prefixed_names(items)
+            lanes.append((side, column))
+    names = _prefixed_names(items, lanes)
     return [{"side": side, "name": name, "values": vals, "provenance": provenance(row.lines[0])}
             for (side, _, row), name, vals in zip(items, names, values) if name]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from extractor.extract.rules.columns import value_keys
 from extractor.extract.rules.grid_body import GridBody, split_grid
-from extractor.extract.rules.grid_tables import grid_rows
+from extractor.extract.rules.grid_tables import grid_rows, inherit_levels, join_code_parts
 from extractor.extract.rules.listed import fixed_asset_rows, procurement_rows
 from extractor.extract.rules.placement import place_rows
 from extractor.extract.rules.row_text import name_and_numbers, split_code, tokens_of
@@ -12,7 +12,7 @@ from extractor.extract.rules.sided import grid_sided_rows, sided_rows
 from extractor.extract.rules.table_body import RawRow, TableBody, column_numbers, split_body
 from extractor.record.kinds import CODED_KINDS, SIDED_KINDS
 from extractor.record.normalize import normalize_name
-from extractor.record.numbers import parse_amount
+from extractor.record.numbers import is_code, parse_amount
 from extractor.regions.model import Region
 
 _EMPTY_MARKS = ("空表", "无")  # a note with either word explains an empty table
@@ -31,7 +31,7 @@ def extract_table(region: Region, layout: str) -> dict:
     notes: tuple[str, ...]
     if kind == "other":
         rows, notes = [], ()
-    elif layout in GRID_LAYOUTS and not any(column_numbers(line) for line in region.lines):
+    elif layout in GRID_LAYOUTS and not _numbered_rows(region.lines):
         grid = split_grid(region.lines[1:])
         rows, notes = _grid_rows_for(kind, grid), grid.notes
     else:
@@ -50,6 +50,52 @@ def extract_table(region: Region, layout: str) -> dict:
         table["unit"] = unit
     table["provenance"] = {"method": "rules", "lines": list(region.line_span), "pages": list(region.pages)}
     return table
+
+
+def _numbered_rows(lines: tuple) -> bool:
+    """A table that numbers its columns (栏次 1 2 3) and its rows (1, 2, 3 … in the first cell)."""
+    at = next((i for i, line in enumerate(lines) if column_numbers(line)), None)
+    if at is None:
+        return False
+    following = next((line for line in lines[at + 1:] if line.text.strip()), None)
+    return following is not None and following.cells[0].strip() == "1"
+
+
+def merge_tables(tables: list[dict]) -> list[dict]:
+    """Keep one entry per kind: a title repeated later continues the table, and a table printed
+    with data replaces an empty mention of the same kind (e.g. a title quoted in the prose PDF).
+
+    A continued table's first rows may print only the lower levels of their split codes (款 "11",
+    项 "99"); they take the levels above from the last coded row before the page break.
+    """
+    out: list[dict] = []
+    for table in tables:
+        earlier = next((t for t in out if t["kind"] == table["kind"] != "other"), None)
+        if earlier is None:
+            out.append(table)
+        elif earlier["empty"] and table["rows"]:
+            out[out.index(earlier)] = table
+        elif table["rows"]:
+            _resolve_levels(earlier["rows"], table["rows"])
+            earlier["rows"].extend(table["rows"])
+    for table in out:
+        for row in table["rows"]:
+            row.get("provenance", {}).pop("code_levels", None)
+    return out
+
+
+def _resolve_levels(before: list[dict], rows: list[dict]) -> None:
+    """Give continued rows that print only lower code levels the levels of the rows before them."""
+    last = next((r["code"] for r in reversed(before) if r.get("code")), "")
+    for row in rows:
+        levels = row.get("provenance", {}).pop("code_levels", None)
+        if row.get("code"):
+            last = row["code"]
+        elif levels and last:
+            context = [last[:3], last[3:5], last[5:7]][: len(levels)]
+            code = join_code_parts(inherit_levels(list(levels), context))
+            if is_code(code):
+                row["code"] = last = code
 
 
 def _title(region: Region) -> str:
