@@ -94,3 +94,22 @@ def test_rendered_gold_converts_with_the_same_cells(stem: str, layout: str, tmp_
     gold = json.loads(path.read_text(encoding="utf-8"))
     score = score_document(gold, _round_trip(gold, layout, tmp_path), stem)
     assert score.cells.f1 >= 0.99, score.cell_errors[:5]
+
+
+def test_borderless_project_column_with_a_wrapped_header_is_not_read_as_the_next_one(tmp_path: Path) -> None:
+    """Pinned from the property test: in a borderless 支出总表 whose 项目支出 header wraps ("项目" / "支出") over a
+    narrow column, the empty 经营支出 column's header beside it was read as that column's, so 0.01 of 项目支出
+    came out as 经营支出."""
+    summary = {"total": 3704.33, "basic": 3704.32, "project": 0.01}
+    general = {"total": 0.01, "basic": 0.01}
+    rows = ((None, "合计"), ("221", "住房保障支出"), ("22102", "住房改革支出"))
+    record = {"schema_version": "1",
+              "document": {"agency_code": None, "agency_name": "某某县科学技术局", "fiscal_year": 2025,
+                           "budget_level": "department", "currency_unit": "万元"},
+              "tables": [{"kind": "expenditure_summary", "title": "部门预算支出总表", "empty": False,
+                          "rows": [{"code": c, "name": n, "values": dict(summary)} for c, n in rows]},
+                         {"kind": "general_budget_expenditure", "title": "部门预算一般公共预算财政拨款支出表",
+                          "empty": False, "rows": [{"code": c, "name": n, "values": dict(general)} for c, n in rows]}],
+              "narrative": {}, "performance_cards": []}
+    score = score_document(record, _round_trip(record, "borderless", tmp_path, seed=0), "pinned")
+    assert score.cells.f1 == 1.0, score.cell_errors[:5]
