@@ -157,3 +157,11 @@ def test_gold_pdf_drawn_by_the_renderer_is_covered(record: dict, tmp_path: Path)
     assert _rules(check_coverage(record, pdf_regions)) == set()
     _table(record, "expenditure_summary")["rows"].pop(2)
     assert "coverage.unplaced_amount" in _rules(check_coverage(record, pdf_regions))
+
+
+def test_a_whole_lost_column_is_unplaced_where_its_header_names_a_contract_key(record: dict, regions: list) -> None:
+    table = _table(record, "general_budget_basic_expenditure")
+    for row in table["rows"]:
+        row["values"].pop("personnel", None)
+    findings = [f for f in check_coverage(record, regions) if f["rule_id"] == "coverage.unplaced_amount"]
+    assert findings and {f["table_kind"] for f in findings} == {"general_budget_basic_expenditure"}

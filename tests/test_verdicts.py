@@ -89,3 +89,13 @@ def test_verdicts_written_into_the_record_pass_the_schema(record: dict, regions:
     assert written["performance_cards"][2]["verdict"]["cause"] == "filing"
     assert validate_record(written) == []
     assert verdicts.counts()[FAILED] == 1
+
+
+def test_a_row_counted_twice_blames_the_extraction_not_the_filing() -> None:
+    from extractor.validate.verdicts import blames_filing
+
+    doubled = {"rule_id": "summary.grand_total", "severity": "error", "expected": 9303.34, "actual": 4651.67}
+    off = {"rule_id": "tree.item_sum", "severity": "error", "expected": 100.0, "actual": 624.0}
+    plan = {"rule_id": "card.plan_reaches_budget", "severity": "error", "expected": 200.0, "actual": 100.0}
+    assert not blames_filing(doubled)
+    assert blames_filing(off) and blames_filing(plan)

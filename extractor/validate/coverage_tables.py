@@ -235,7 +235,7 @@ def check_table_coverage(view: TableView, lines: Sequence[Line]) -> TableCoverag
     findings += column_findings(view, placements)
     anchored = sum(1 for p in placements if p.tokens)
     first_row_line = min((t.line for p in placements for t in p.tokens.values()), default=None)
-    keyed = _keyed_columns(ledger)
+    keyed = _keyed_columns(ledger, _lost_keys(view, lines, first_row_line))
     row_lines = {t.line for i, t in enumerate(ledger.tokens) if i in ledger.used}
     leftovers = [t for i, t in enumerate(ledger.tokens) if i not in ledger.used]
     for token in leftovers:
@@ -338,9 +338,11 @@ class _Columns:
     tokens: tuple[Token, ...]
     used: frozenset[int]
     known: bool
+    #: x extents / cells of header cells that name a contract column the table holds no value of.
+    lost: tuple[Token, ...] = ()
 
     def keyed(self, token: Token) -> bool:
-        if not self.known:
+        if not self.known or any(_same_column(token, header) for header in self.lost):
             return True
         column = [t for t in self.tokens if ((t.formatted and not t.zero) or t.order in self.used)
                   and _same_column(t, token)]
@@ -348,10 +350,38 @@ class _Columns:
         return bool(taken) and taken * _KEYED_SHARE >= len(column)
 
 
-def _keyed_columns(ledger: _Ledger) -> _Columns:
+def _keyed_columns(ledger: _Ledger, lost: tuple[Token, ...] = ()) -> _Columns:
     """The columns rows take values from (unknown for a layout with one cell per line and no positions)."""
     known = any(len(line.cells) > 1 for line in ledger.lines)
-    return _Columns(tuple(ledger.tokens), frozenset(ledger.used), known)
+    return _Columns(tuple(ledger.tokens), frozenset(ledger.used), known, lost)
+
+
+#: Header words naming a contract column (value key → words): a column so headed is never "a column the
+#: contract has no key for", so its amounts must be rows' values even if no row took one (a lost column).
+HEADER_WORDS: dict[str, tuple[str, ...]] = {
+    "basic": ("基本支出",), "project": ("项目支出",), "personnel": ("人员经费", "人员支出"),
+    "public": ("公用经费", "公用支出"), "fiscal_allocation": ("财政拨款",), "carryover": ("上年结转",),
+    "operating": ("经营支出",), "general_budget": ("一般公共预算",), "government_fund": ("政府性基金",),
+    "state_capital": ("国有资本",), "unit_price": ("单价",),
+}
+
+
+def _lost_keys(view: TableView, lines: Sequence[Line], first_row_line: int | None) -> tuple[Token, ...]:
+    """Header cells above the rows that name a contract column of the kind of which no row holds a value:
+    a whole column the record lost. Returned as position-only tokens (cell index, x extent)."""
+    missing = [k for k in VALUE_KEYS.get(view.kind, ()) if k in HEADER_WORDS and k not in view.printed]
+    if not missing or first_row_line is None:
+        return ()
+    found = []
+    for n in range(first_row_line):
+        line = lines[n]
+        for cell, text in enumerate(line.cells):
+            folded = normalize_text(text)
+            if len(line.cells) > 1 and any(w in folded for k in missing for w in HEADER_WORDS[k]):
+                box = line.boxes[cell] if cell < len(line.boxes) else None
+                span = (box[0], box[2]) if box is not None else None
+                found.append(Token(n, cell, 0, text, 0.0, line.page, span))
+    return tuple(found)
 
 
 def _is_amount(token: Token, lines: Sequence[Line], first_row_line: int | None, columns: _Columns,

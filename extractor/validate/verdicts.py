@@ -24,6 +24,8 @@ VERIFIED, UNVERIFIED, FAILED = "verified", "unverified", "failed"
 STATUSES = (VERIFIED, UNVERIFIED, FAILED)
 _RANK = {VERIFIED: 0, UNVERIFIED: 1, FAILED: 2}
 CARDS = "performance_cards"
+_DOUBLE_MIN = 0.01
+_DOUBLE_SLACK = 0.02
 
 
 @dataclass(frozen=True)
@@ -68,13 +70,24 @@ def part_verdict(findings: Sequence[Finding], extra_unchecked: Sequence[str] = (
 def blames_filing(finding: Finding) -> bool:
     """True for an error the filing's own figures make: an identity that fails on figures the record holds.
     A completeness finding is the extraction's; so is a prose figure whose table figure is missing (0): the
-    table was not read, the prose is not at fault."""
+    table was not read, the prose is not at fault; and so is a table identity one side of which is twice the
+    other (a row counted twice)."""
     rule = str(finding.get("rule_id", ""))
     if rule.startswith("coverage."):
         return False
+    expected, actual = finding.get("expected"), finding.get("actual")
     if rule.startswith("prose."):
-        return all(finding.get(k) not in (None, 0, 0.0) for k in ("expected", "actual"))
-    return True
+        return all(v not in (None, 0, 0.0) for v in (expected, actual))
+    if rule.startswith(("card.", "procurement.")) or not isinstance(expected, int | float) \
+            or not isinstance(actual, int | float):
+        return True
+    return not (_doubled(expected, actual) or _doubled(actual, expected))
+
+
+def _doubled(big: float, small: float) -> bool:
+    """One side of a table identity twice the other: a row or a total counted twice (a heading read as an item,
+    a total read as a part), not a figure the filing got wrong."""
+    return abs(small) >= _DOUBLE_MIN and abs(big - 2 * small) < _DOUBLE_SLACK
 
 
 def _reasons(findings: Sequence[Finding], limit: int = 5) -> tuple[str, ...]:
