@@ -116,9 +116,18 @@ def _registry(root: Folder) -> Registry:
 @lru_cache(maxsize=64)
 def _validator(root: Folder, name: str) -> Draft202012Validator:
     """Compile (once) the validator for schema ``name`` under ``root``, its $refs inlined."""
+    return Draft202012Validator(_inlined(root, name), format_checker=None)
+
+
+def _inlined(root: Folder, name: str) -> dict[str, Any]:
     schema = _lookup(root, name)
-    resolver = _registry(root).resolver(base_uri=schema["$id"])
-    return Draft202012Validator(_inline_refs(schema, resolver), format_checker=None)
+    return _inline_refs(schema, _registry(root).resolver(base_uri=schema["$id"]))
+
+
+def inline_schema(name: str) -> dict[str, Any]:
+    """Return schema ``name`` as one self-contained document: every ``$ref`` replaced by what it points to
+    (resolved by ``referencing``, the one inliner: the validators use it, and so do the LLM's answer schemas)."""
+    return copy.deepcopy(_inlined(schemas_dir(), name))
 
 
 def _inline_refs(node: Any, resolver: Any) -> Any:

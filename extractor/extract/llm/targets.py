@@ -11,11 +11,10 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urljoin
 
 from extractor.record.kinds import CODED_KINDS, SIDED_KINDS
 from extractor.regions.model import Region
-from extractor.validate.schema import BASE_URI, SUFFIX, load_schema
+from extractor.validate.schema import inline_schema as validate_inline_schema
 
 _DROP = ("$defs", "$id", "$schema")
 _TABLE_KEYS = ("title", "empty", "note", "unit")
@@ -122,33 +121,14 @@ def narrative_keys() -> str:
 
 
 def inline_schema(name: str) -> dict[str, Any]:
-    """Return schema ``name`` with every ``$ref`` replaced by its target (no registry needed)."""
-    schema = load_schema(name)
-    return _inline(schema, schema["$id"])
+    """Return schema ``name`` self-contained (``validate.schema.inline_schema``), without the keywords
+    that only identify schemas (``$id``, ``$schema``, ``$defs``): the model sees one plain document."""
+    return _without_ids(validate_inline_schema(name))
 
 
-def _inline(node: Any, base: str) -> Any:
+def _without_ids(node: Any) -> Any:
     if isinstance(node, list):
-        return [_inline(item, base) for item in node]
+        return [_without_ids(item) for item in node]
     if not isinstance(node, dict):
         return node
-    if "$ref" in node:
-        uri = urljoin(base, node["$ref"])
-        document_uri, _, pointer = uri.partition("#")
-        target = _inline(_pointer(load_schema(_schema_name(document_uri)), pointer), document_uri)
-        rest = {k: _inline(v, base) for k, v in node.items() if k != "$ref"}
-        return {**target, **rest}
-    return {k: _inline(v, base) for k, v in node.items() if k not in _DROP}
-
-
-def _schema_name(uri: str) -> str:
-    if not (uri.startswith(BASE_URI) and uri.endswith(SUFFIX)):
-        raise ValueError(f"$ref outside the project's schemas: {uri}")
-    return uri[len(BASE_URI): -len(SUFFIX)]
-
-
-def _pointer(document: dict[str, Any], pointer: str) -> Any:
-    node: Any = document
-    for part in (p for p in pointer.split("/") if p):
-        node = node[part.replace("~1", "/").replace("~0", "~")]
-    return node
+    return {k: _without_ids(v) for k, v in node.items() if k not in _DROP}
