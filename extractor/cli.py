@@ -213,17 +213,20 @@ def check(
     if (db is None) == (not paths):
         err.print("[red]error:[/] give either filings to check or --db DB")
         raise typer.Exit(2)
-    documents, failed = _stored_findings(db) if db is not None else _fresh_findings(paths)
+    documents, failed, verdicts = _stored_findings(db) if db is not None else _fresh_findings(paths)
     if errors_only:
         documents = [(name, [f for f in fs if f.get("severity") == "error"]) for name, fs in documents]
-    render_findings(documents, out)
+    render_findings(documents, out, verdicts)
     if failed or any(f.get("severity") == "error" for _, fs in documents for f in fs):
         raise typer.Exit(1)
 
 
-def _fresh_findings(paths: list[Path]) -> tuple[list[tuple[str, list[dict]]], int]:
-    """Convert each filing without storing it; return (name, findings) per converted one and the failures."""
-    documents, failed = [], 0
+def _fresh_findings(paths: list[Path]) -> tuple[list[tuple[str, list[dict]]], int, dict[str, tuple]]:
+    """Convert each filing without storing it; return (name, findings) per converted one, the failures and each
+    document's verdict with its tables' and cards' verdict counts."""
+    from extractor.validate.verdicts import record_verdict_counts
+
+    documents, failed, verdicts = [], 0, {}
     for filing in collect_filings(paths):
         result = convert_filing(filing)
         if result.status == "failed":
@@ -231,10 +234,11 @@ def _fresh_findings(paths: list[Path]) -> tuple[list[tuple[str, list[dict]]], in
             failed += 1
             continue
         documents.append((result.source_name, result.findings))
-    return documents, failed
+        verdicts[result.source_name] = record_verdict_counts(result.record)
+    return documents, failed, verdicts
 
 
-def _stored_findings(db: Path) -> tuple[list[tuple[str, list[dict]]], int]:
+def _stored_findings(db: Path) -> tuple[list[tuple[str, list[dict]]], int, dict[str, tuple]]:
     from extractor.store import query as run_query
 
     if not db.exists():
@@ -247,7 +251,18 @@ def _stored_findings(db: Path) -> tuple[list[tuple[str, list[dict]]], int]:
     for row in rows:
         finding = dict(zip(columns, row))
         by_doc.setdefault(finding["document_id"], []).append(finding)
-    return [(name, by_doc[doc_id]) for doc_id, name in docs], 0
+    _, parts = run_query(db, "select document_id, part, status from verdicts where coalesce(kind, '') <> 'other'")
+    names = dict(docs)
+    verdicts: dict[str, tuple] = {}
+    for doc_id, part, status in parts:
+        empty = dict.fromkeys(("verified", "unverified", "failed"), 0)
+        verdict, counts = verdicts.get(names.get(doc_id, ""), (None, empty))
+        if part == "document":
+            verdict = status
+        else:
+            counts[status] = counts.get(status, 0) + 1
+        verdicts[names.get(doc_id, "")] = (verdict, counts)
+    return [(name, by_doc[doc_id]) for doc_id, name in docs], 0, verdicts
 
 
 @app.command("eval")

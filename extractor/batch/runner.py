@@ -17,6 +17,7 @@ from extractor.batch.staging import load_staged, staged_files
 from extractor.extract.base import LLMUsage
 from extractor.pipeline import ConversionResult
 from extractor.store import StoredDocument, write_document
+from extractor.validate.verdicts import record_verdict_counts
 
 
 @dataclass(frozen=True)
@@ -35,18 +36,23 @@ class Outcome:
     cards: int = 0
     llm: LLMUsage | None = None
     ocr_pages: int = 0  # pages read by OCR
+    verdict: str | None = None  # the document's verdict: verified / unverified / failed
+    verdicts: tuple[int, int, int] = (0, 0, 0)  # tables and cards verified, unverified, failed
     source_path: str = ""  # the file (or group folder) converted: tells apart files with the same name
 
 
 def outcome_of(result: ConversionResult) -> Outcome:
-    """Return the summary line of a result: status, reason, pages, finding counts."""
+    """Return the summary line of a result: status, reason, pages, finding counts, verdicts."""
     errors = sum(f.get("severity") == "error" for f in result.findings)
+    warnings = sum(f.get("severity") == "warning" for f in result.findings)
     record = result.record or {}
     tables = record.get("tables") or []
+    verdict, counts = record_verdict_counts(record)
     return Outcome(result.source_name, result.status, result.error, result.pages, errors,
-                   len(result.findings) - errors, result.seconds, len(tables),
+                   warnings, result.seconds, len(tables),
                    sum(len(t.get("rows") or []) for t in tables), len(record.get("performance_cards") or []),
-                   result.llm, result.ocr_pages, result.source_path)
+                   result.llm, result.ocr_pages, verdict, (counts["verified"], counts["unverified"], counts["failed"]),
+                   result.source_path)
 
 
 def stored_document(result: ConversionResult, document_id: str, run_id: str | None) -> StoredDocument:

@@ -38,11 +38,16 @@ def batch_progress(console: Console, disable: bool) -> Progress:
 
 def render_summary(outcomes: Sequence[Outcome], skipped: Sequence[Skip], seconds: float, title: str,
                    console: Console) -> None:
-    """Print the totals (converted, partial, skipped, failed, pages, findings, rates), then one line per
-    failed or partial document with its reason, and per file when the batch is small."""
+    """Print the totals (converted, partial, skipped, failed, pages, findings, rates) and the verdicts, then one
+    line per failed or partial document with its reason; per file when the batch is small (for a large batch,
+    the verdict counts per file, up to VERDICT_FILE_LIMIT files)."""
     if 0 < len(outcomes) <= PER_FILE_LIMIT:
         console.print(per_file_table(outcomes, title))
+    elif len(outcomes) > PER_FILE_LIMIT:
+        console.print(verdict_table(outcomes))
     console.print(totals_table(outcomes, skipped, seconds, title if len(outcomes) > PER_FILE_LIMIT else None))
+    if any(o.verdict for o in outcomes):
+        console.print(verdict_line(outcomes), highlight=False)
     if skipped:
         console.print(skipped_line(skipped), highlight=False)
     render_failures(outcomes, console)
@@ -90,13 +95,45 @@ def per_file_table(outcomes: Sequence[Outcome], title: str) -> Table:
     """Return one row per document: status, pages (and of them read by OCR), tables, rows, cards, finding
     counts, seconds."""
     table = Table(title=title)
-    for column in ("file", "status", "pages", "OCR'd", "tables", "rows", "cards", "errors", "warnings", "seconds"):
-        table.add_column(column, justify="left" if column in ("file", "status") else "right")
+    for column in ("file", "status", "pages", "OCR'd", "tables", "rows", "cards", "errors", "warnings", "verdict",
+                   "verified", "unverified", "failed", "seconds"):
+        table.add_column(column, justify="left" if column in ("file", "status", "verdict") else "right")
     for o, name in zip(outcomes, file_labels(outcomes), strict=True):
         style = {"ok": "green", "partial": "yellow"}.get(o.status, "red")
         table.add_row(name, f"[{style}]{o.status}[/]", str(o.pages), str(o.ocr_pages), str(o.tables),
-                      str(o.rows), str(o.cards), str(o.errors), str(o.warnings), f"{o.seconds:.2f}")
+                      str(o.rows), str(o.cards), str(o.errors), str(o.warnings), _verdict(o.verdict),
+                      *(str(n) for n in o.verdicts), f"{o.seconds:.2f}")
     return table
+
+
+_VERDICT_STYLE = {"verified": "green", "unverified": "yellow", "failed": "red"}
+#: A large batch prints the verdict counts of at most this many files (the store's verdicts table has all).
+VERDICT_FILE_LIMIT = 200
+
+
+def _verdict(verdict: str | None) -> str:
+    return f"[{_VERDICT_STYLE[verdict]}]{verdict}[/]" if verdict in _VERDICT_STYLE else "–"
+
+
+def verdict_table(outcomes: Sequence[Outcome]) -> Table:
+    """Return the verdict counts per file of a large batch: the document's verdict and how many of its tables
+    and cards are verified, unverified, failed."""
+    shown = [o for o in outcomes if o.verdict][:VERDICT_FILE_LIMIT]
+    table = Table(title=f"verdicts per file ({len(shown)} of {len(outcomes)})")
+    for column in ("file", "verdict", "verified", "unverified", "failed"):
+        table.add_column(column, justify="left" if column in ("file", "verdict") else "right")
+    for o, name in zip(shown, file_labels(shown), strict=True):
+        table.add_row(name, _verdict(o.verdict), *(str(n) for n in o.verdicts))
+    return table
+
+
+def verdict_line(outcomes: Sequence[Outcome]) -> str:
+    """Return the batch's verdicts in one line: documents by verdict, and tables and cards by verdict."""
+    documents = {s: sum(o.verdict == s for o in outcomes) for s in _VERDICT_STYLE}
+    parts = [sum(o.verdicts[i] for o in outcomes) for i in range(3)]
+    return (f"verdicts: documents {documents['verified']} verified, {documents['unverified']} unverified, "
+            f"{documents['failed']} failed; tables and cards {parts[0]} verified, {parts[1]} unverified, "
+            f"{parts[2]} failed")
 
 
 def file_labels(outcomes: Sequence[Outcome]) -> list[str]:
