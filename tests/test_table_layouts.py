@@ -181,7 +181,8 @@ def test_procurement_by_project_number_and_by_function_code(tmp_path: Path) -> N
                   ["C", "服务", "4,432.69", "4,432.69"]]
     tables = _tables(tmp_path, [dict(title="2026年政府采购预算明细表", rows=by_project, widths=[60, 120, 80, 80])])
     assert _cells(tables["procurement"]) == {("合计", "total"): 4542.69, ("货物", "total"): 110.0,
-                                             ("服务", "total"): 4432.69}
+                                             ("服务", "total"): 4432.69, ("合计", "general_budget"): 4542.69,
+                                             ("货物", "general_budget"): 110.0, ("服务", "general_budget"): 4432.69}
     by_code = [[Span("科目编码", 3), "科目名称", "合计", Span("财政拨款", 2)],
                ["类", "款", "项", UP, UP, "小计", "一般公共预算"],
                ["", "", "", "合计", "71.89", "71.89", "71.89"],
@@ -189,8 +190,9 @@ def test_procurement_by_project_number_and_by_function_code(tmp_path: Path) -> N
                ["", "40", "", "信访事务", "71.89", "71.89", "71.89"],
                ["", "", "01", "行政运行", "1.56", "1.56", "1.56"]]
     tables = _tables(tmp_path, [dict(title="政府采购预算表", rows=by_code, widths=[30, 30, 30, 150, 70, 70, 70])])
-    assert _cells(tables["procurement"]) == {("合计", "total"): 71.89, ("201", "total"): 71.89,
-                                             ("20140", "total"): 71.89, ("2014001", "total"): 1.56}
+    totals = {key: v for key, v in _cells(tables["procurement"]).items() if key[1] == "total"}
+    assert totals == {("合计", "total"): 71.89, ("201", "total"): 71.89, ("20140", "total"): 71.89,
+                      ("2014001", "total"): 1.56}
 
 
 def test_summary_sub_items_take_their_parent_unless_it_is_a_plain_grouping_heading(tmp_path: Path) -> None:
@@ -232,3 +234,17 @@ def test_column_number_row_without_numbered_rows_is_read_as_a_grid(tmp_path: Pat
     tables = _tables(tmp_path, [dict(title="国有资本经营预算支出预算表", rows=rows, widths=[80, 150, 80, 80, 80])])
     assert _cells(tables["state_capital_expenditure"]) == {("合计", "total"): 32640.0, ("合计", "project"): 32640.0,
                                                            ("223", "total"): 32640.0, ("223", "project"): 32640.0}
+
+
+def test_printed_columns_without_a_contract_key_are_kept_under_their_own_keys(tmp_path: Path) -> None:
+    rows = [["科目编码", "科目名称", "合计", Span("基本支出", 3), "项目支出"],
+            [UP, UP, UP, "小计", "人员经费", "公用经费", UP],
+            ["201", "一般公共服务支出", "100.00", "60.00", "50.00", "10.00", "40.00"]]
+    income = [["科目编码", "科目名称", "合计", "一般公共预算拨款收入", "政府性基金预算拨款收入"],
+              ["213", "农林水支出", "1,000.00", "27.00", "973.00"]]
+    tables = _tables(tmp_path, [dict(title="一般公共预算支出情况表", rows=rows, widths=[60, 120, 70, 70, 70, 70, 70]),
+                                dict(title="部门收入总体情况表", rows=income, widths=[60, 120, 70, 110, 110])])
+    assert tables["general_budget_expenditure"]["rows"][0]["values"] == {
+        "total": 100.0, "basic": 60.0, "personnel": 50.0, "public": 10.0, "project": 40.0}
+    assert tables["income_summary"]["rows"][0]["values"] == {
+        "total": 1000.0, "fiscal_allocation": 27.0, "government_fund": 973.0}

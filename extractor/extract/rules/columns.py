@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from extractor.extract.rules.vocabulary import value_columns, words
+from extractor.extract.rules.vocabulary import printed_columns, value_columns, words
 
 #: kind -> (value key, header words any of which names the column), in the standard printed order.
 COLUMNS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = value_columns()
+
+#: kind -> the contract's columns, then printed columns it has no key for (kept, not scored), for tables read
+#: by their header words.
+HEADED_COLUMNS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    kind: spec + printed_columns().get(kind, ()) for kind, spec in COLUMNS.items()}
 
 #: Columns that appear only in some provinces' versions and are left out unless the header names them.
 _OPTIONAL = frozenset(words("optional_keys"))

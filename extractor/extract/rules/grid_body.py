@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from extractor.extract.rules.columns import COLUMNS
+from extractor.extract.rules.columns import COLUMNS, HEADED_COLUMNS
 from extractor.extract.rules.table_body import column_numbers, is_page_header
 from extractor.extract.rules.vocabulary import table_vocabulary
 from extractor.extract.rules.vocabulary import words as vocabulary_words
@@ -189,7 +189,7 @@ def column_roles(kind: str, body: GridBody) -> Columns:
     codes: list[int] = []
     name: int | None = None
     values: dict[int, str] = {}
-    spec = COLUMNS.get(kind, ())
+    spec = HEADED_COLUMNS.get(kind, ())
     current = current_year_columns(headers)
     for i, text in enumerate(headers):
         if not text or "序号" in text or text == "栏次" or i not in current:

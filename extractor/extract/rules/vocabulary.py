@@ -20,6 +20,13 @@ def value_columns() -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
             for kind, spec in table_vocabulary()["value_columns"].items()}
 
 
+def printed_columns() -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """Return kind -> ((key, header words), ...) of printed columns the contract has no key for."""
+    extra = table_vocabulary()["printed_columns_without_contract_key"]
+    return {kind: tuple((key, tuple(words)) for key, words in spec) for kind, spec in extra.items()
+            if not kind.startswith("_")}
+
+
 def words(name: str) -> tuple[str, ...]:
     """Return a list of words of the vocabulary as a tuple."""
     return tuple(table_vocabulary()[name])
