@@ -248,3 +248,19 @@ def test_printed_columns_without_a_contract_key_are_kept_under_their_own_keys(tm
         "total": 100.0, "basic": 60.0, "personnel": 50.0, "public": 10.0, "project": 40.0}
     assert tables["income_summary"]["rows"][0]["values"] == {
         "total": 1000.0, "fiscal_allocation": 27.0, "government_fund": 973.0}
+
+
+def test_header_synonyms_of_other_cities(tmp_path: Path) -> None:
+    """小计 alone is the total (福州); 人员类 is 人员经费 (长沙); a 政府采购 column 预留给中小企业 is no 预留机动经费
+    and an income column 对附属单位上缴收入 no 对附属单位补助支出 (深圳, 西安)."""
+    general = [["科目编码", "科目名称", "小计", "基本支出", "项目支出"],
+               ["208", "社会保障和就业支出", "1073.21", "1073.21", ""]]
+    basic = [["经济科目编码", "经济科目名称", "总计", "人员类", "公用经费"], ["301", "工资福利支出", "1,212.01", "1,212.01", ""]]
+    summary = [["科目编码", "科目名称", "支出总计", "基本支出", "项目支出", "对附属单位上缴收入", "预留给中小企业的项目资金"],
+               ["201", "一般公共服务支出", "3,459.13", "1,866.84", "1,592.29", "", "156.69"]]
+    tables = _tables(tmp_path, [dict(title="2026年度一般公共预算拨款支出预算表", rows=general, widths=[60, 150, 70, 70, 70]),
+                                dict(title="2026年一般公共预算基本支出情况表", rows=basic, widths=[70, 120, 70, 70, 70]),
+                                dict(title="支出总表", rows=summary, widths=[60, 120, 70, 70, 70, 110, 130])])
+    assert tables["general_budget_expenditure"]["rows"][0]["values"] == {"total": 1073.21, "basic": 1073.21}
+    assert tables["general_budget_basic_expenditure"]["rows"][0]["values"] == {"total": 1212.01, "personnel": 1212.01}
+    assert tables["expenditure_summary"]["rows"][0]["values"] == {"total": 3459.13, "basic": 1866.84, "project": 1592.29}
