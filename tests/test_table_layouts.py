@@ -264,3 +264,10 @@ def test_header_synonyms_of_other_cities(tmp_path: Path) -> None:
     assert tables["general_budget_expenditure"]["rows"][0]["values"] == {"total": 1073.21, "basic": 1073.21}
     assert tables["general_budget_basic_expenditure"]["rows"][0]["values"] == {"total": 1212.01, "personnel": 1212.01}
     assert tables["expenditure_summary"]["rows"][0]["values"] == {"total": 3459.13, "basic": 1866.84, "project": 1592.29}
+
+
+def test_names_compare_without_quotation_marks() -> None:
+    """Contract: names are compared with quotation marks removed (“三公”经费小计 is 三公经费小计)."""
+    from extractor.evaluate.score import row_key
+
+    assert row_key({"name": "“三公”经费小计"}) == row_key({"name": "三公经费小计"}) == "三公经费小计"

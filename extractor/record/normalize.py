@@ -35,6 +35,8 @@ _QIZHONG = re.compile(r"^其中[:：]?")
 #: character class: ``re.compile(f"[{HANZI}]+")``.
 HANZI = "\u3400-\u9fff"
 _SPACE = re.compile(r"\s+")
+#: Quotation marks the contract's comparison form drops (“三公”经费小计 = 三公经费小计).
+_QUOTES = re.compile("[“”‘’\"'「」]")
 
 
 def fold_text(text: str) -> str:
@@ -43,10 +45,10 @@ def fold_text(text: str) -> str:
 
 
 def normalize_text(text: str | None) -> str:
-    """Return the contract's comparison form: folded, with all whitespace removed."""
+    """Return the contract's comparison form: folded, with all whitespace and quotation marks removed."""
     if text is None:
         return ""
-    return _SPACE.sub("", fold_text(text))
+    return _QUOTES.sub("", _SPACE.sub("", fold_text(text)))
 
 
 def normalize_name(name: str | None) -> str:

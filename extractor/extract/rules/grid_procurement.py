@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from extractor.extract.rules.grid_body import Columns, GridBody
-from extractor.extract.rules.grid_tables import cell_text, coded_rows, row_values
+from extractor.extract.rules.grid_tables import cell_text, coded_rows, provenance, row_values
 from extractor.extract.rules.vocabulary import words
 from extractor.ingest.text import Line
 from extractor.record.normalize import normalize_name
@@ -37,7 +37,7 @@ def grid_procurement_rows(body: GridBody, roles: Columns) -> list[dict]:
         name = next((text for i in order if (text := item_name(cell_text(line, i)))), "") or _total_label(line)
         values = row_values(line, roles)
         if name and values:
-            rows.append({"name": name, "values": values, "provenance": _provenance(line)})
+            rows.append({"name": name, "values": values, "provenance": provenance(line)})
     return rows
 
 
@@ -66,9 +66,3 @@ def _total_label(line: Line) -> str:
 def item_name(printed: str) -> str:
     """Return the normalised item name without a leading 政府采购目录 code."""
     return normalize_name(_LEADING_CATALOG.sub("", printed.strip()))
-
-
-def _provenance(line: Line) -> dict:
-    from extractor.extract.rules.grid_tables import provenance
-
-    return provenance(line)

@@ -70,7 +70,7 @@ def _cell(line: Line, i: int | None) -> str:
     return line.cells[i] if i is not None and i < len(line.cells) else ""
 
 
-cell_text = _cell
+cell_text = _cell  # for grid_procurement
 
 
 def _values(line: Line, roles: Columns) -> dict[str, float]:
@@ -122,7 +122,7 @@ def provenance(line: Line) -> dict:
     return out
 
 
-row_values = _values
+row_values = _values  # for grid_procurement
 
 
 def _total_row(body: GridBody, roles: Columns) -> dict:
