@@ -128,3 +128,15 @@ def test_the_card_vocabulary_file_holds_normalised_labels_each_under_one_key() -
             assert labels and all(normalize_text(label) == label for label in labels)
     assert set(data["budget_labels"]) == {"total", "fiscal", "other"}
     assert set(data["listing_key_columns"]) <= {key for key, _ in data["listing_columns"]["columns"]}
+
+
+def test_a_filing_of_cards_only_is_a_disclosure() -> None:
+    from extractor.extract.rules.record import extract_record
+    from extractor.ingest.text import TextDocument
+    from extractor.regions.model import Region
+
+    lines = (_line(1, *HEADER), _line(2, "环保监督检查员经费（海珠区）", "619.50", "619.50", "", "", "通过开展…",
+                                       RUNNING_TEXT))
+    doc = TextDocument("listing.pdf", "pdf", lines)
+    record = extract_record(doc, [Region("card", None, "某局2026年项目支出绩效目标表（含转移支付项目）", lines)])
+    assert record["tables"] == [] and len(record["performance_cards"]) == 1

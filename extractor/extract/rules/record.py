@@ -25,9 +25,10 @@ class RulesExtractor:
 
 
 def extract_record(doc: TextDocument, regions: Sequence[Region]) -> dict:
-    """Return the disclosure record of a filing's regions; raise NotADisclosureError if it has no tables."""
+    """Return the disclosure record of a filing's regions; raise NotADisclosureError if it has neither
+    tables nor cards (a filing may be all cards: one long 项目支出绩效目标表)."""
     tables = [extract_table(r, doc.layout) for r in regions if r.kind == "table"]
-    if not tables:
+    if not tables and not any(r.kind == "card" for r in regions):
         raise NotADisclosureError(f"{doc.path}: no budget table found (not a budget disclosure?)")
     return build_record(
         document=extract_document(list(regions)),
