@@ -34,7 +34,7 @@ GOLD_FILES = gold_files()
 #: The gold record shipped with the example filing: the payload of the tests that need any record.
 SHIPPED = EXAMPLES / "gold" / "zhaoxian-kegongxin-2024.json"
 SAMPLE = SHIPPED.stem
-CHILD_TABLES = ("tables", "line_items", "performance_cards", "indicators", "narrative", "findings")
+CHILD_TABLES = ("tables", "line_items", "performance_cards", "indicators", "narrative", "findings", "verdicts")
 
 
 def load_gold(stem: str) -> dict[str, Any]:
