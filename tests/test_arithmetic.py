@@ -380,6 +380,10 @@ def known_filing_errors(stem: str, record: Record) -> set[tuple[str | None, str,
                 ("procurement.line_total", "procurement", "纸制品")}
     if stem.startswith("002_"):
         return {(*plan, _card_seq(record, "单位取暖费"))}
+    if stem.startswith("yt-xfj-"):  # 20140 信访事务: 524.00 of project spending no 项 row carries (rows withheld)
+        return {("tree.item_sum", kind, "20140") for kind in (IS, ES, GB)}
+    if stem.startswith("cq-bgt-"):  # prose 项目支出 9,399.23 is the general-budget figure, not 表三's
+        return {("prose.project_expenditure", "narrative", "project_expenditure")}
     return set()
 
 

@@ -24,7 +24,11 @@ from extractor.validate.rules_common import (
     row_page,
 )
 
-BUDGET_PARTS = Rule("card.budget_parts", "error", "Card budget: 资金总额 total = 财政资金 fiscal + 其他资金 other.")
+BUDGET_PARTS = Rule(
+    "card.budget_parts", "error",
+    "Card budget: 资金总额 total = 财政资金 fiscal + 其他资金 other (+ a part kept under its own budget key, e.g. "
+    "上年结转); with other blank and no such part, fiscal ≤ total.",
+)
 PLAN_REACHES_BUDGET = Rule(
     "card.plan_reaches_budget", "error",
     "Card 资金支出计划 reaches the budget: cumulative (non-decreasing) ending at budget.total, or summing to it; "
@@ -37,6 +41,7 @@ BUDGETS_VS_PROJECT = Rule(
 RULES: tuple[Rule, ...] = (BUDGET_PARTS, PLAN_REACHES_BUDGET, BUDGETS_VS_PROJECT)
 
 _PERCENT = 100.0
+_BUDGET_KEYS = frozenset({"total", "fiscal", "other"})
 
 
 def check_cards(cards: Sequence[Mapping[str, Any]], tables: dict[str, TableView], unit: str | None,
@@ -88,11 +93,21 @@ def is_percent_plan(plan: list[float]) -> bool:
 
 
 def budget_findings(position: int, card: Mapping[str, Any]) -> list[Finding]:
-    """Check budget.total = fiscal + other where a part is printed."""
+    """Check budget.total = fiscal + other where a part is printed.
+
+    With 其他资金 blank the card may still print a part the contract has no key for (上年结转 beside 财政拨款:
+    total = fiscal + 上年结转): such a part counts where the record keeps it under its own budget key, else
+    only fiscal ≤ total is asserted.
+    """
     total, fiscal, other = (_budget(card, k) for k in ("total", "fiscal", "other"))
     if total is None or (fiscal is None and other is None):
         return []
-    parts = [fiscal or 0.0, other or 0.0]
+    budget = card.get("budget")
+    kept = [v for k, v in budget.items() if k not in _BUDGET_KEYS and number(v) is not None] \
+        if isinstance(budget, Mapping) else []
+    if other is None and not kept and fiscal is not None and fiscal <= total + PRINTED_PRECISION:
+        return []
+    parts = [fiscal or 0.0, other or 0.0, *(number(v) or 0.0 for v in kept)]
     return compare(BUDGET_PARTS, _site(position, card, "budget.total"), total, sum(parts), "fiscal+other",
                    sum(1 for p in parts if p))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extractor.record.identities import INCOME_SOURCES
+from extractor.record.identities import INCOME_SOURCES, PRINTED_PRECISION, difference_kind
 from extractor.validate.rules_common import (
     Finding,
     Rule,
@@ -12,8 +12,9 @@ from extractor.validate.rules_common import (
     compare_across,
     make_finding,
     row_page,
+    unit_ratio,
 )
-from extractor.validate.rules_summary import EXPENDITURE_TYPES, Side, main_key, split_side
+from extractor.validate.rules_summary import EXPENDITURE_TYPES, Side, main_key, side_amount, split_side
 
 SUMMARY_VS_EXPENDITURE = Rule(
     "cross.summary_vs_expenditure_summary", "error",
@@ -26,9 +27,9 @@ SUMMARY_VS_INCOME = Rule(
 )
 FISCAL_VS_FUND_TABLES = Rule(
     "cross.fiscal_summary_vs_fund_tables", "error",
-    "财政拨款收支总表 expenditure rows restate the fund tables: general_budget (or total, where the fund columns "
-    "are zero) = 一般公共预算财政拨款支出表 class total; government_fund / state_capital likewise "
-    "(0 when that table is printed empty).",
+    "财政拨款收支总表 expenditure rows restate the fund tables: general_budget = 一般公共预算财政拨款支出表 class "
+    "total; government_fund / state_capital likewise (0 when that table is printed empty); with no fund column "
+    "printed, total = Σ the fund tables' row (where those print this year's money only: 0 ≤ row − Σ ≤ 上年结转).",
 )
 EXPENDITURE_VS_GENERAL_BUDGET = Rule(
     "cross.expenditure_vs_general_budget", "error",
@@ -141,6 +142,8 @@ def fiscal_vs_fund_tables(tables: dict[str, TableView]) -> list[Finding]:
         return []
     side = split_side(summary, "expenditure")
     rows = [*side.classes, *([t] if (t := _side_total(side)) is not None else [])]
+    if not set(FUND_TABLES) & summary.printed:
+        return _one_column_vs_fund_tables(summary, side, rows, tables)
     findings: list[Finding] = []
     for fund, kind in FUND_TABLES.items():
         target = tables.get(kind)
@@ -149,6 +152,62 @@ def fiscal_vs_fund_tables(tables: dict[str, TableView]) -> list[Finding]:
         for i in rows:
             findings += _fund_row(summary, i, fund, target, is_class=i in side.classes)
     return findings
+
+
+def _one_column_vs_fund_tables(summary: TableView, side: Side, rows: list[int], tables: dict[str, TableView],
+                               ) -> list[Finding]:
+    """A 财政拨款收支总表 printing one amount per row (no fund columns): each row = the sum of that row over
+    the fund tables printed (一般公共预算 + 政府性基金 + 国有资本经营; an empty one is 0). Fund tables that print
+    only this year's money (their 合计 = the summary's total − the income side's 上年结转) leave each class
+    short of the summary by part of that carryover: 0 ≤ summary − tables ≤ 上年结转."""
+    targets = [view for kind in FUND_TABLES.values() if (view := tables.get(kind)) is not None]
+    total = _side_total(side)
+    if not targets or total is None:
+        return []
+    key = main_key(summary, "expenditure")
+    expected = {i: _fund_tables_sum(summary, i, targets, is_class=i in side.classes) for i in rows}
+    carry, at_total = _income_carry(summary), expected[total]
+    this_year_only = at_total is not None and carry > 0 and difference_kind(
+        summary.amount(total, key) - carry - at_total[0] * unit_ratio(at_total[1], summary.unit)) == "exact"
+    findings: list[Finding] = []
+    for i, found in expected.items():
+        if found is None:
+            continue
+        value = (summary.amount(i, key), summary.unit)
+        if not this_year_only:
+            findings += compare_across(FISCAL_VS_FUND_TABLES, summary.site(i, key), value, found, "Σ fund tables")
+        elif i == total:
+            findings += compare_across(FISCAL_VS_FUND_TABLES, summary.site(i, key), (value[0] - carry, value[1]),
+                                       found, "Σ fund tables (上年结转 deducted)")
+        elif not -PRINTED_PRECISION <= _gap(value, found) <= carry + PRINTED_PRECISION:
+            findings += compare_across(FISCAL_VS_FUND_TABLES, summary.site(i, key), value, found,
+                                       f"Σ fund tables (+ ≤ 上年结转 {carry:.2f})")
+    return findings
+
+
+def _gap(value: tuple[float, str | None], found: tuple[float, str | None]) -> float:
+    return value[0] - found[0] * unit_ratio(found[1], value[1])
+
+
+def _fund_tables_sum(summary: TableView, index: int, targets: list[TableView], is_class: bool,
+                     ) -> tuple[float, str | None] | None:
+    """The row's total over the fund tables in the first table's unit; None when no table holds the row."""
+    unit, amount, held = targets[0].unit, 0.0, False
+    for target in targets:
+        if target.empty:
+            held = held or not is_class
+            continue
+        row = class_rows(target).get(summary.name(index)) if is_class else target.total_index()
+        if row is not None:
+            held = True
+            amount += target.amount(row, "total") * unit_ratio(target.unit, unit)
+    return (amount, unit) if held else None
+
+
+def _income_carry(summary: TableView) -> float:
+    income = split_side(summary, "income")
+    key = main_key(summary, "income")
+    return sum(side_amount(summary, income, i, key) for i in income.carry)
 
 
 def _fund_value(summary: TableView, index: int, fund: str) -> tuple[float | None, str]:

@@ -1,8 +1,9 @@
 """Checks of the 情况说明 prose: every narrative figure against the table figure it restates.
 
 Narrative figures are read in the document's currency unit; a table printed in another unit (e.g. 元) is
-converted, and a figure that matches unconverted is accepted too. A comparison is skipped when either
-side is absent; a table printed empty counts as 0.
+converted, and a figure that matches unconverted is accepted too, as is one that matches read in 万元 (the
+unit the prose states its figures in, "预算收入 X 万元", even where every table and so the document is in
+元). A comparison is skipped when either side is absent; a table printed empty counts as 0.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from extractor.validate.rules_common import (
 )
 from extractor.validate.rules_summary import main_key, split_side
 from extractor.validate.rules_tables import three_public_role
+
+#: The unit the 情况说明 prose states its figures in.
+PROSE_UNIT = "万元"
 
 
 @dataclass(frozen=True)
@@ -175,9 +179,16 @@ def _restated(rule: Rule, key: str, stated: float, unit: str | None, found: Loca
     what = f"{found.what} ({found.view.kind})"
     if found.view.unit != unit and compare(rule, site, stated, table_value, what) == []:
         return []
-    compared_in = coarser(unit, found.view.unit)
-    return compare(rule, site, stated * unit_ratio(unit, compared_in),
-                   table_value * unit_ratio(found.view.unit, compared_in), what)
+    readings = [_in_units(rule, site, stated, prose_unit, table_value, found.view.unit, what)
+                for prose_unit in dict.fromkeys((unit, PROSE_UNIT))]
+    return [] if [] in readings else readings[0]
+
+
+def _in_units(rule: Rule, site: Site, stated: float, prose_unit: str | None, table_value: float,
+              table_unit: str | None, what: str) -> list[Finding]:
+    compared_in = coarser(prose_unit, table_unit)
+    return compare(rule, site, stated * unit_ratio(prose_unit, compared_in),
+                   table_value * unit_ratio(table_unit, compared_in), what)
 
 
 def _operating_within_public(figures: dict[str, float], tables: dict[str, TableView], unit: str | None,

@@ -4,6 +4,13 @@ A side's rows (sub-rows with "/" in the name left out) are read as: body items, 
 total (本年收入合计 / 当年支出小计 …), carry rows (结转/结余) and the grand total (收入总计 / 支出合计 …).
 On the expenditure side the body may list functional classes, expenditure types (基本支出, 项目支出 …)
 and economic classes side by side; each such group adds up on its own.
+
+A parent is counted or its children, never both: "/" sub-rows are left out (their parent is counted; a
+parent printed blank counts its sub-rows instead), and a plain grouping heading (本年收入, 部门预算 …: the
+contract writes the items under it bare) is not an item but the total of the items, read as the side's
+本年合计 where none is printed. A side printed as several breakdowns one after the other (Xi'an's function /
+department-economic / government-economic columns, each closed by its own 支出总计) is one ``Side`` per
+breakdown.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractor.record.kinds import SIDED_KINDS
+from extractor.record.normalize import normalize_name
 from extractor.validate.rules_common import Finding, Rule, TableView, compare, row_values
 
 BALANCE = Rule("summary.income_equals_expenditure", "error", "Two-sided summary: 收入总计 = 支出总计.")
@@ -45,7 +53,14 @@ EXPENDITURE_TYPES: dict[str, str] = {
 ECONOMIC_CLASSES = frozenset({
     "工资福利支出", "商品和服务支出", "对个人和家庭的补助", "对个人和家庭补助", "资本性支出", "对企业补助",
     "债务利息及费用支出", "对事业单位经常性补助", "对事业单位资本性补助",
+    # 政府预算支出经济分类 (501…599), printed as a breakdown of its own beside the 部门 classes
+    "机关工资福利支出", "机关商品和服务支出", "机关资本性支出", "机关资本性支出(一)", "机关资本性支出(二)",
+    "对企业资本性支出", "对社会保障基金补助", "债务还本支出", "转移性支出", "预备费及预留",
 })
+#: The contract's plain grouping headings per side: the items under them are written bare.
+GROUPING_HEADINGS: dict[str, frozenset[str]] = {
+    "income": frozenset({"本年收入", "部门预算"}), "expenditure": frozenset({"本年支出", "部门预算", "财政拨款"}),
+}
 
 
 @dataclass
@@ -59,6 +74,8 @@ class Side:
     carry: list[int] = field(default_factory=list)
     current: int | None = None
     grand: int | None = None
+    heading: int | None = None
+    children: dict[int, list[int]] = field(default_factory=dict)
 
     def groups(self) -> list[tuple[str, list[int]]]:
         """Return the non-empty body groups, each of which must add up to the side's totals."""
@@ -67,13 +84,41 @@ class Side:
 
 
 def split_side(view: TableView, side: str) -> Side:
-    """Sort one side's top-level rows into body groups, current total, carry rows and grand total."""
-    found = Side(side)
+    """Sort one side's top-level rows (its first breakdown) into body groups, totals and carry rows."""
+    return breakdowns(view, side)[0]
+
+
+def breakdowns(view: TableView, side: str) -> list[Side]:
+    """Return one Side per breakdown printed on ``side``; a breakdown ends at its grand total (a trailing
+    run of rows with no grand total of its own belongs to the breakdown before it)."""
+    runs: list[list[int]] = [[]]
     for i in view.indices():
-        if view.rows[i].get("side") != side or "/" in (view.rows[i].get("name") or ""):
+        if view.rows[i].get("side") != side:
+            continue
+        runs[-1].append(i)
+        if "/" not in (view.rows[i].get("name") or "") and _GRAND.match(view.name(i)):
+            runs.append([])
+    if len(runs) > 1 and not any(_GRAND.match(view.name(i)) for i in runs[-1]):
+        tail = runs.pop()
+        runs[-1].extend(tail)
+    return [_one_side(view, side, run) for run in runs if run] or [Side(side)]
+
+
+def _one_side(view: TableView, side: str, indices: list[int]) -> Side:
+    found = Side(side)
+    top: dict[str, int] = {}
+    for i in indices:
+        raw = view.rows[i].get("name") or ""
+        if "/" in raw:
+            parent = top.get(normalize_name(raw.split("/", 1)[0]))
+            if parent is not None:
+                found.children.setdefault(parent, []).append(i)
             continue
         name = view.name(i)
-        if _GRAND.match(name):
+        top[name] = i
+        if found.heading is None and name in GROUPING_HEADINGS.get(side, frozenset()):
+            found.heading = i
+        elif _GRAND.match(name):
             found.grand = i
         elif _CURRENT.match(name):
             found.current = i
@@ -105,34 +150,46 @@ def check_summaries(views: list[TableView]) -> list[Finding]:
     findings: list[Finding] = []
     for view in views:
         if view.kind in SIDED_KINDS and not view.empty:
-            income, expenditure = split_side(view, "income"), split_side(view, "expenditure")
-            findings += _side_findings(view, income, CURRENT_INCOME)
-            findings += _side_findings(view, expenditure, CURRENT_EXPENDITURE)
-            findings += _balance_findings(view, income, expenditure)
+            incomes, expenditures = breakdowns(view, "income"), breakdowns(view, "expenditure")
+            for side in incomes:
+                findings += _side_findings(view, side, CURRENT_INCOME)
+            for side in expenditures:
+                findings += _side_findings(view, side, CURRENT_EXPENDITURE)
+                findings += _balance_findings(view, incomes[0], side)
     return findings
+
+
+def side_amount(view: TableView, side: Side, index: int, key: str) -> float:
+    """Return a top-level row's figure; a parent printed blank counts its "/" sub-rows instead."""
+    value = view.value(index, key)
+    if value is not None:
+        return value
+    return sum(view.amount(i, key) for i in side.children.get(index, []))
 
 
 def _side_findings(view: TableView, side: Side, current_rule: Rule) -> list[Finding]:
     findings: list[Finding] = []
     for key in side_keys(view, side.name):
-        carry = sum(view.amount(i, key) for i in side.carry)
-        if side.current is not None:
+        carry = sum(side_amount(view, side, i, key) for i in side.carry)
+        targets = [t for t in (side.current, side.heading) if t is not None and view.value(t, key) is not None]
+        for target in targets:
             for label, rows in side.groups():
-                findings += _group_sum(view, side.current, rows, key, current_rule, f"Σ{label}")
-            if side.grand is not None:
-                findings += compare(GRAND_TOTAL, view.site(side.grand, key), view.amount(side.grand, key),
-                                    view.amount(side.current, key) + carry, "本年合计+结转",
-                                    1 + len(side.carry))
+                findings += _group_sum(view, side, target, rows, key, current_rule, f"Σ{label}")
+        if targets and side.grand is not None:
+            findings += compare(GRAND_TOTAL, view.site(side.grand, key), view.amount(side.grand, key),
+                                view.amount(targets[0], key) + carry, "本年合计+结转", 1 + len(side.carry))
         elif side.grand is not None:
             for label, rows in side.groups():
-                findings += _group_sum(view, side.grand, rows + side.carry, key, GRAND_TOTAL, f"Σ{label}+结转")
+                findings += _group_sum(view, side, side.grand, rows + side.carry, key, GRAND_TOTAL,
+                                       f"Σ{label}+结转")
     return findings
 
 
-def _group_sum(view: TableView, target: int, rows: list[int], key: str, rule: Rule, word: str) -> list[Finding]:
-    if view.value(target, key) is None and all(view.value(i, key) is None for i in rows):
+def _group_sum(view: TableView, side: Side, target: int, rows: list[int], key: str, rule: Rule, word: str,
+               ) -> list[Finding]:
+    parts = [side_amount(view, side, i, key) for i in rows]
+    if view.value(target, key) is None and not any(parts):
         return []
-    parts = [view.amount(i, key) for i in rows]
     return compare(rule, view.site(target, key), view.amount(target, key), sum(parts), word,
                    sum(1 for p in parts if p))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from extractor.record.identities import PRINTED_PRECISION, applicable_identities, parent_code
+from extractor.record.identities import PRINTED_PRECISION, applicable_identities, difference_kind, parent_code
 from extractor.record.kinds import CODED_KINDS
 from extractor.validate.rules_common import Finding, Rule, TableView, compare, fmt, make_finding, row_values
 
@@ -46,6 +46,8 @@ RULES: tuple[Rule, ...] = (
 )
 
 _LEVEL_RULE = {3: CLASS_SUM, 5: ITEM_SUM}
+_BASIC_PARTS = frozenset({"personnel", "public"})
+_KEPT_FUNDS = ("government_fund", "state_capital")
 _LEVEL_WORD = {3: "Σ款", 5: "Σ项"}
 
 
@@ -66,19 +68,30 @@ def check_tables(views: list[TableView]) -> list[Finding]:
 
 
 def tree_findings(view: TableView) -> list[Finding]:
-    """Check 合计 = Σ类, 类 = Σ款, 款 = Σ项 wherever the parent has children printed."""
+    """Check 合计 = Σ类, 类 = Σ款, 款 = Σ项 wherever the parent has children printed.
+
+    A child belongs to the last row of its parent code printed above it (else to the parent's first row), so
+    a classification printed in repeated blocks (301 … 303 once per 政府经济分类 group) or with its 款 rows
+    repeated under one 类 adds up block by block; 合计 is the sum of every 类 row printed.
+    """
     codes = view.code_index()
+    last_seen: dict[str, int] = {}
     children: dict[int, list[int]] = defaultdict(list)
-    for code, index in codes.items():
+    for index in view.indices():
+        code = view.code(index)
+        if not code:
+            continue
         above = parent_code(code)
-        if above in codes:
-            children[codes[above]].append(index)
+        parent = last_seen.get(above, codes.get(above)) if above else None
+        if parent is not None:
+            children[parent].append(index)
+        last_seen[code] = index
     findings: list[Finding] = []
     for parent, kids in children.items():
         level = len(view.code(parent) or "")
         findings += _sum_findings(view, parent, kids, _LEVEL_RULE.get(level, ITEM_SUM), _LEVEL_WORD.get(level, "Σ"))
     total = view.total_index()
-    classes = [i for code, i in codes.items() if len(code) == 3]
+    classes = [i for i in view.indices() if len(view.code(i) or "") == 3]
     if total is not None and classes:
         findings += _sum_findings(view, total, classes, TOTAL_SUM, "Σ类")
     return findings
@@ -99,7 +112,8 @@ def _sum_findings(view: TableView, parent: int, kids: list[int], rule: Rule, wor
 def row_identity_findings(view: TableView) -> list[Finding]:
     """Check every applicable column identity (identities.ROW_IDENTITIES) on every row."""
     findings: list[Finding] = []
-    for total, parts in applicable_identities(view.kind, set(view.printed)):
+    for total, printed_parts in applicable_identities(view.kind, set(view.printed)):
+        parts = _with_kept_funds(view, total, _split_basic(view, printed_parts))
         rule = SUBTOTAL_PARTS if total == "current_subtotal" else TOTAL_PARTS
         word = "Σ" + "+".join(p for p in parts if p in view.printed)
         for i in view.indices():
@@ -109,6 +123,31 @@ def row_identity_findings(view: TableView) -> list[Finding]:
             findings += compare(rule, view.site(i, total), view.amount(i, total), sum(amounts), word,
                                 sum(1 for a in amounts if a))
     return findings
+
+
+def _holding_rows(view: TableView, total: str, parts: tuple[str, ...]) -> int:
+    return sum(1 for i in view.indices()
+               if difference_kind(view.amount(i, total) - sum(view.amount(i, p) for p in parts)) == "exact")
+
+
+def _with_kept_funds(view: TableView, total: str, parts: tuple[str, ...]) -> tuple[str, ...]:
+    """A 收入总表 keeps its 政府性基金/国有资本经营 columns under their own keys: they are income sources beside a
+    fiscal_allocation that holds the 一般公共预算 column only (a table listed by unit), but already inside one
+    that holds 财政拨款. Read as parts where that makes more of the table's rows add up (a parent or its
+    children, never both)."""
+    kept = tuple(k for k in _KEPT_FUNDS if k in view.printed)
+    if view.kind != "income_summary" or "fiscal_allocation" not in parts or not kept:
+        return parts
+    wider = (*parts, *kept)
+    return wider if _holding_rows(view, total, wider) > _holding_rows(view, total, parts) else parts
+
+
+def _split_basic(view: TableView, parts: tuple[str, ...]) -> tuple[str, ...]:
+    """A table printing 人员经费/公用经费 but no 基本支出 column (basic = personnel + public) counts those two
+    kept columns in place of basic; any other kept column is no part."""
+    if "basic" not in parts or "basic" in view.printed or not _BASIC_PARTS & view.printed:
+        return parts
+    return tuple(p for part in parts for p in (("personnel", "public") if part == "basic" else (part,)))
 
 
 def three_public_role(name: str) -> str:
