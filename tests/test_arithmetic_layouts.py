@@ -75,10 +75,30 @@ def _three_breakdowns(record: Record) -> None:
     table(record, IES)["rows"] = rows
 
 
-def test_breakdowns_printed_side_by_side_add_up_each_on_its_own() -> None:
+def _line_by_line(record: Record) -> None:
+    """The same three breakdowns listed as the page prints them, line by line across the three columns."""
+    rows = table(record, IES)["rows"]
+    columns: list[list[dict]] = [[]]
+    for row in (r for r in rows if r["side"] == "expenditure"):
+        columns[-1].append(row)
+        if row["name"] == "支出总计":
+            columns.append([])
+    columns.pop()
+    body = [[r for r in column if r["name"] not in ("本年支出合计", "支出总计")] for column in columns]
+    interleaved = [r for line in range(max(map(len, body))) for column in body for r in column[line:line + 1]]
+    closing = [r for name in ("本年支出合计", "支出总计") for column in columns for r in column if r["name"] == name]
+    assert len(columns) == 3 and len(interleaved) + len(closing) == sum(map(len, columns))
+    table(record, IES)["rows"] = [r for r in rows if r["side"] == "income"] + interleaved + closing
+
+
+def test_breakdowns_printed_side_by_side_add_up_together() -> None:
     record = base_record()
     _three_breakdowns(record)
     assert _errors(record) == set()
+    _line_by_line(record)
+    assert _errors(record) == set()
+    values(record, IES, "expenditure:对事业单位经常性补助")["amount"] = 16
+    assert "summary.current_expenditure" in _errors(record)
     values(record, IES, "expenditure:专项业务经费支出")["amount"] = 40
     assert "summary.current_expenditure" in _errors(record)
     record = base_record()
@@ -202,6 +222,8 @@ def test_fund_tables_of_this_years_money_leave_the_carryover_to_the_summary() ->
 def test_card_budget_with_a_part_the_contract_has_no_key_for() -> None:
     record = base_record()
     record["performance_cards"][0].update(budget={"total": 30, "fiscal": 20, "other": None}, spending_plan=[30])
+    assert "card.budget_parts" not in rule_ids(record)
+    record["performance_cards"][0]["budget"] = {"total": 30, "fiscal": 20, "other": 0}
     assert "card.budget_parts" not in rule_ids(record)
     record["performance_cards"][0]["budget"] = {"total": 30, "fiscal": 35, "other": None}
     assert "card.budget_parts" in _errors(record)

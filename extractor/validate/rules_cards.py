@@ -95,9 +95,9 @@ def is_percent_plan(plan: list[float]) -> bool:
 def budget_findings(position: int, card: Mapping[str, Any]) -> list[Finding]:
     """Check budget.total = fiscal + other where a part is printed.
 
-    With 其他资金 blank the card may still print a part the contract has no key for (上年结转 beside 财政拨款:
-    total = fiscal + 上年结转): such a part counts where the record keeps it under its own budget key, else
-    only fiscal ≤ total is asserted.
+    With 其他资金 blank or 0 (the same, as the contract scores them) the card may still print a part the
+    contract has no key for (上年结转 beside 财政拨款: total = fiscal + 上年结转): such a part counts where the
+    record keeps it under its own budget key, else only fiscal ≤ total is asserted.
     """
     total, fiscal, other = (_budget(card, k) for k in ("total", "fiscal", "other"))
     if total is None or (fiscal is None and other is None):
@@ -105,7 +105,7 @@ def budget_findings(position: int, card: Mapping[str, Any]) -> list[Finding]:
     budget = card.get("budget")
     kept = [v for k, v in budget.items() if k not in _BUDGET_KEYS and number(v) is not None] \
         if isinstance(budget, Mapping) else []
-    if other is None and not kept and fiscal is not None and fiscal <= total + PRINTED_PRECISION:
+    if not other and not kept and fiscal is not None and fiscal <= total + PRINTED_PRECISION:
         return []
     parts = [fiscal or 0.0, other or 0.0, *(number(v) or 0.0 for v in kept)]
     return compare(BUDGET_PARTS, _site(position, card, "budget.total"), total, sum(parts), "fiscal+other",

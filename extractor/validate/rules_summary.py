@@ -8,9 +8,10 @@ and economic classes side by side; each such group adds up on its own.
 A parent is counted or its children, never both: "/" sub-rows are left out (their parent is counted; a
 parent printed blank counts its sub-rows instead), and a plain grouping heading (本年收入, 部门预算 …: the
 contract writes the items under it bare) is not an item but the total of the items, read as the side's
-本年合计 where none is printed. A side printed as several breakdowns one after the other (Xi'an's function /
-department-economic / government-economic columns, each closed by its own 支出总计) is one ``Side`` per
-breakdown.
+本年合计 where none is printed. A side printed as several breakdowns side by side (Xi'an's function /
+department-economic / government-economic columns, each with its own 部门预算, 本年支出合计 and 支出总计, so
+those names repeat) adds up as a whole: all the breakdowns' items = the n totals together, whatever the
+order the rows are listed in.
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ GROUPING_HEADINGS: dict[str, frozenset[str]] = {
 
 @dataclass
 class Side:
-    """The rows of one side of a summary, by role (indices into the table)."""
+    """The rows of one side of a summary, by role (indices into the table). ``current``/``grand`` are the
+    last 本年合计/总计 printed, ``currents``/``grands`` all of them (one per breakdown printed side by side)."""
 
     name: str
     classes: list[int] = field(default_factory=list)
@@ -74,7 +76,9 @@ class Side:
     carry: list[int] = field(default_factory=list)
     current: int | None = None
     grand: int | None = None
-    heading: int | None = None
+    currents: list[int] = field(default_factory=list)
+    grands: list[int] = field(default_factory=list)
+    headings: list[int] = field(default_factory=list)
     children: dict[int, list[int]] = field(default_factory=dict)
 
     def groups(self) -> list[tuple[str, list[int]]]:
@@ -82,55 +86,53 @@ class Side:
         named = (("classes", self.classes), ("types", self.types), ("economic", self.economic))
         return [(label, rows) for label, rows in named if rows]
 
+    def body(self) -> list[int]:
+        """Return every body item, of all groups."""
+        return [*self.classes, *self.types, *self.economic]
+
 
 def split_side(view: TableView, side: str) -> Side:
-    """Sort one side's top-level rows (its first breakdown) into body groups, totals and carry rows."""
-    return breakdowns(view, side)[0]
-
-
-def breakdowns(view: TableView, side: str) -> list[Side]:
-    """Return one Side per breakdown printed on ``side``; a breakdown ends at its grand total (a trailing
-    run of rows with no grand total of its own belongs to the breakdown before it)."""
-    runs: list[list[int]] = [[]]
-    for i in view.indices():
-        if view.rows[i].get("side") != side:
-            continue
-        runs[-1].append(i)
-        if "/" not in (view.rows[i].get("name") or "") and _GRAND.match(view.name(i)):
-            runs.append([])
-    if len(runs) > 1 and not any(_GRAND.match(view.name(i)) for i in runs[-1]):
-        tail = runs.pop()
-        runs[-1].extend(tail)
-    return [_one_side(view, side, run) for run in runs if run] or [Side(side)]
-
-
-def _one_side(view: TableView, side: str, indices: list[int]) -> Side:
+    """Sort one side's top-level rows into body groups, totals, grouping headings and carry rows; each "/"
+    sub-row is filed under its parent (the last top-level row of that name printed above it, else the first)."""
     found = Side(side)
-    top: dict[str, int] = {}
-    for i in indices:
+    rows = [i for i in view.indices() if view.rows[i].get("side") == side]
+    first: dict[str, int] = {}
+    for i in rows:
+        if "/" not in (view.rows[i].get("name") or ""):
+            first.setdefault(view.name(i), i)
+    last: dict[str, int] = {}
+    for i in rows:
         raw = view.rows[i].get("name") or ""
         if "/" in raw:
-            parent = top.get(normalize_name(raw.split("/", 1)[0]))
+            head = normalize_name(raw.split("/", 1)[0])
+            parent = last.get(head, first.get(head))
             if parent is not None:
                 found.children.setdefault(parent, []).append(i)
             continue
         name = view.name(i)
-        top[name] = i
-        if found.heading is None and name in GROUPING_HEADINGS.get(side, frozenset()):
-            found.heading = i
-        elif _GRAND.match(name):
-            found.grand = i
-        elif _CURRENT.match(name):
-            found.current = i
-        elif _CARRY.search(name):
-            found.carry.append(i)
-        elif side == "expenditure" and name in EXPENDITURE_TYPES:
-            found.types.append(i)
-        elif side == "expenditure" and name in ECONOMIC_CLASSES:
-            found.economic.append(i)
-        else:
-            found.classes.append(i)
+        last[name] = i
+        _file_row(found, i, name)
     return found
+
+
+def _file_row(found: Side, i: int, name: str) -> None:
+    side = found.name
+    if name in GROUPING_HEADINGS.get(side, frozenset()):
+        found.headings.append(i)
+    elif _GRAND.match(name):
+        found.grand = i
+        found.grands.append(i)
+    elif _CURRENT.match(name):
+        found.current = i
+        found.currents.append(i)
+    elif _CARRY.search(name):
+        found.carry.append(i)
+    elif side == "expenditure" and name in EXPENDITURE_TYPES:
+        found.types.append(i)
+    elif side == "expenditure" and name in ECONOMIC_CLASSES:
+        found.economic.append(i)
+    else:
+        found.classes.append(i)
 
 
 def side_keys(view: TableView, side: str) -> list[str]:
@@ -150,12 +152,10 @@ def check_summaries(views: list[TableView]) -> list[Finding]:
     findings: list[Finding] = []
     for view in views:
         if view.kind in SIDED_KINDS and not view.empty:
-            incomes, expenditures = breakdowns(view, "income"), breakdowns(view, "expenditure")
-            for side in incomes:
-                findings += _side_findings(view, side, CURRENT_INCOME)
-            for side in expenditures:
-                findings += _side_findings(view, side, CURRENT_EXPENDITURE)
-                findings += _balance_findings(view, incomes[0], side)
+            income, expenditure = split_side(view, "income"), split_side(view, "expenditure")
+            findings += _side_findings(view, income, CURRENT_INCOME)
+            findings += _side_findings(view, expenditure, CURRENT_EXPENDITURE)
+            findings += _balance_findings(view, income, expenditure)
     return findings
 
 
@@ -168,21 +168,56 @@ def side_amount(view: TableView, side: Side, index: int, key: str) -> float:
 
 
 def _side_findings(view: TableView, side: Side, current_rule: Rule) -> list[Finding]:
+    """One breakdown: each body group adds up to the 本年合计 (or the grouping heading standing for it), which
+    with the carry rows makes the 总计. Several breakdowns printed side by side (n 本年合计 or n 总计 rows,
+    their rows in any order): all their items add up to the n totals together."""
     findings: list[Finding] = []
     for key in side_keys(view, side.name):
         carry = sum(side_amount(view, side, i, key) for i in side.carry)
-        targets = [t for t in (side.current, side.heading) if t is not None and view.value(t, key) is not None]
-        for target in targets:
-            for label, rows in side.groups():
-                findings += _group_sum(view, side, target, rows, key, current_rule, f"Σ{label}")
-        if targets and side.grand is not None:
-            findings += compare(GRAND_TOTAL, view.site(side.grand, key), view.amount(side.grand, key),
-                                view.amount(targets[0], key) + carry, "本年合计+结转", 1 + len(side.carry))
-        elif side.grand is not None:
-            for label, rows in side.groups():
-                findings += _group_sum(view, side, side.grand, rows + side.carry, key, GRAND_TOTAL,
-                                       f"Σ{label}+结转")
+        headings = _repeats(view, [i for i in side.headings if view.value(i, key) is not None])
+        currents, grands = _repeats(view, side.currents), _repeats(view, side.grands)
+        totals = currents or headings
+        for rows in (currents, headings):
+            findings += _body_sum(view, side, rows, key, current_rule, "")
+        if totals and grands:
+            each = sum(view.amount(t, key) for t in totals) / len(totals)
+            findings += _sum_of(view, grands, key, each * len(grands) + carry, GRAND_TOTAL, "本年合计+结转",
+                                1 + len(side.carry))
+        elif grands:
+            findings += _body_sum(view, side, grands, key, GRAND_TOTAL, "+结转", side.carry)
     return findings
+
+
+def _repeats(view: TableView, rows: list[int]) -> list[int]:
+    """The totals of breakdowns printed side by side: one name printed n times; otherwise the last one."""
+    if len(rows) > 1 and len({view.name(i) for i in rows}) == 1:
+        return rows
+    return rows[-1:]
+
+
+def _body_sum(view: TableView, side: Side, targets: list[int], key: str, rule: Rule, suffix: str,
+              extra: list[int] | None = None) -> list[Finding]:
+    """One target: each body group (+ ``extra`` rows) adds up to it; n targets: all body items together."""
+    extra = extra or []
+    if len(targets) == 1:
+        findings: list[Finding] = []
+        for label, rows in side.groups():
+            findings += _group_sum(view, side, targets[0], rows + extra, key, rule, f"Σ{label}{suffix}")
+        return findings
+    if not targets or not side.body():
+        return []
+    parts = [side_amount(view, side, i, key) for i in side.body() + extra]
+    return _sum_of(view, targets, key, sum(parts), rule, f"Σ{len(targets)} breakdowns{suffix}",
+                   sum(1 for p in parts if p))
+
+
+def _sum_of(view: TableView, targets: list[int], key: str, expected: float, rule: Rule, word: str, parts: int,
+            ) -> list[Finding]:
+    """Σ of the ``targets`` figures (shown at the first) against ``expected``."""
+    if all(view.value(t, key) is None for t in targets) and not expected:
+        return []
+    actual = sum(view.amount(t, key) for t in targets)
+    return compare(rule, view.site(targets[0], key), actual, expected, word, parts)
 
 
 def _group_sum(view: TableView, side: Side, target: int, rows: list[int], key: str, rule: Rule, word: str,
@@ -195,10 +230,12 @@ def _group_sum(view: TableView, side: Side, target: int, rows: list[int], key: s
 
 
 def _balance_findings(view: TableView, income: Side, expenditure: Side) -> list[Finding]:
-    if income.grand is None or expenditure.grand is None:
+    if income.grand is None:
         return []
     in_key, out_key = main_key(view, "income"), main_key(view, "expenditure")
-    if view.value(income.grand, in_key) is None and view.value(expenditure.grand, out_key) is None:
-        return []
-    return compare(BALANCE, view.site(expenditure.grand, out_key), view.amount(expenditure.grand, out_key),
-                   view.amount(income.grand, in_key), "收入总计")
+    findings: list[Finding] = []
+    for grand in _repeats(view, expenditure.grands):
+        if view.value(income.grand, in_key) is not None or view.value(grand, out_key) is not None:
+            findings += compare(BALANCE, view.site(grand, out_key), view.amount(grand, out_key),
+                                view.amount(income.grand, in_key), "收入总计")
+    return findings
