@@ -140,3 +140,19 @@ def test_a_filing_of_cards_only_is_a_disclosure() -> None:
     doc = TextDocument("listing.pdf", "pdf", lines)
     record = extract_record(doc, [Region("card", None, "某局2026年项目支出绩效目标表（含转移支付项目）", lines)])
     assert record["tables"] == [] and len(record["performance_cards"]) == 1
+
+
+def test_a_title_with_a_qualifier_after_jixiao_mubiao_biao_opens_a_card() -> None:
+    from extractor.extract.rules.cards import extract_performance_cards
+    from extractor.ingest.text import TextDocument
+    from extractor.regions.cards import card_title_name
+    from extractor.regions.split import split_regions
+
+    page = (_line(1, "某局2026年项目支出绩效目标表（含转移支付项目）"), _line(2, "部门名称：某局", "单位：万元"),
+            _line(3, *HEADER), _line(4, "环保监督检查员经费（海珠区）", "619.50", "619.50", "", "", "通过开展…",
+                                     RUNNING_TEXT))
+    pages = (*page, *(Line(n + 4, 2, line.cells) for n, line in enumerate(page, start=1)))
+    regions = split_regions(TextDocument("listing.pdf", "pdf", pages))
+    assert [r.kind for r in regions].count("card") == 2
+    assert len(extract_performance_cards(regions, "pdf")) == 2
+    assert card_title_name("2、2026年市级一般性项目绩效目标表（一级项目）") == "2026年市级一般性项目"

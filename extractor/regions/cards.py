@@ -24,6 +24,8 @@ _TOC_LEADER = re.compile(r"(\.{3,}|…{2,}|·{3,})")
 _SECTION_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|第[一二三四五六七八九十]+部分)")
 _REFERENCE = re.compile(r"^(?:详见|参见|见)|[，。；]")
 _MAX_TITLE_LINES = 3
+#: A title ends with 绩效目标表, or with it and a short qualifier ("（一级项目）", "（含转移支付项目）").
+_TITLE_END = re.compile(CARD_MARK + r"\s*(?:[(（][^()（）]{1,12}[)）])?$")
 
 
 @dataclass(frozen=True)
@@ -54,9 +56,8 @@ class _Title:
 def card_title_name(title: str) -> str:
     """Return a card title without its number and without 绩效目标表 (the name of a header-less card)."""
     text = _ENUMERATED.sub("", title, count=1).strip()
-    if text.endswith(CARD_MARK):
-        text = text[: -len(CARD_MARK)]
-    return text.strip()
+    end = _TITLE_END.search(text)
+    return (text[: end.start()] if end else text).strip()
 
 
 def find_cards(doc: TextDocument, starts_table: Callable[[Line], bool] = lambda line: False) -> list[CardSpan]:
@@ -124,9 +125,10 @@ def _segments(line: Line, cell_per_line: bool = False) -> list[tuple[int, str]]:
 
 
 def _is_title_text(text: str) -> bool:
-    """A card title ends with 绩效目标表 and is not a sentence pointing at one ("详见…绩效目标表")."""
+    """A card title ends with 绩效目标表 (or it and a short qualifier in brackets) and is not a sentence
+    pointing at one ("详见…绩效目标表")."""
     return (
-        text.endswith(CARD_MARK)
+        _TITLE_END.search(text) is not None
         and not _TOC_LEADER.search(text)
         and not _REFERENCE.search(text)
         and len(normalize_text(text)) > len(CARD_MARK)
