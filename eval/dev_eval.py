@@ -3,8 +3,8 @@
     python -m eval.dev_eval [--shared ../shared] [--rendered] [--out out/dev-eval]
     python -m eval.dev_eval --extractors rules,llm,hybrid --llm-base-url URL --llm-model NAME
 
-Sources: the text dumps under corpus/ (named like their gold file), the Shanghai PDF and the
-Jiangsu filing split over two PDFs (gold/README.md says which is which). With --rendered, every
+Sources: every gold record's filing as ``gold/sources.tsv`` maps it (text dumps under corpus/, PDFs
+under pdfs/, a folder being one filing split over several PDFs). With --rendered, every
 gold record is also drawn as a PDF in each test layout (eval/render.py) and converted back. With
 --extractors and an endpoint, the same filings are converted by each extractor and the overall
 figures are printed side by side (the LLM answers are cached in out/…/llm-cache.duckdb).
@@ -27,16 +27,27 @@ from extractor.pipeline import RULES, Filing, convert_filing
 
 
 def dev_filings(shared: Path) -> list[Filing]:
-    """Return the labelled dev filings, each named after its gold record."""
-    filings = [Filing(p.stem, p, (p,)) for p in sorted((shared / "corpus").glob("*.txt"))
-               if (shared / "gold" / f"{p.stem}.json").exists()]
-    shanghai = shared / "pdfs" / "shanghai" / "上海市普陀区人民政府办公室25年预算.pdf"
-    jiangsu = shared / "pdfs" / "jiangsu" / "江苏省人大常委会办公厅2019"
-    if shanghai.exists():
-        filings.append(Filing("sh-bgs-2025", shanghai, (shanghai,)))
-    if jiangsu.is_dir():
-        filings.append(Filing("js-rd-2019", jiangsu, tuple(sorted(jiangsu.glob("*.pdf")))))
+    """Return every labelled dev filing, named after its gold record.
+
+    ``gold/sources.tsv`` maps each gold record to its source under ../shared (a folder is one filing
+    published as several PDFs, read in file-name order); a source that is missing is left out.
+    """
+    filings = []
+    for stem, source in _gold_sources(shared / "gold" / "sources.tsv"):
+        path = shared / source
+        if path.is_dir():
+            filings.append(Filing(stem, path, tuple(sorted(path.glob("*.pdf")))))
+        elif path.exists():
+            filings.append(Filing(stem, path, (path,)))
     return filings
+
+
+def _gold_sources(table: Path) -> list[tuple[str, str]]:
+    """Return (gold stem, source relative to ../shared) rows of sources.tsv, header skipped."""
+    if not table.exists():
+        return []
+    rows = [line.split("\t") for line in table.read_text(encoding="utf-8").splitlines()[1:] if line.strip()]
+    return [(row[0].strip(), row[1].strip()) for row in rows if len(row) >= 2]
 
 
 def rendered_filings(gold: Path, out: Path) -> list[Filing]:
