@@ -19,7 +19,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from eval.shared import SHARED, gold_records, need
+from eval.shared import PARTIAL_CARD_GOLD, SHARED, gold_records, need
 from extractor.evaluate.report import evaluate_dirs, render_report, report_to_json
 from extractor.extract.base import Extractor
 from extractor.extract.choose import make_extractor
@@ -110,7 +110,8 @@ def compare_extractors(args: argparse.Namespace, gold: Path, console: Console) -
                                           timeout=args.llm_timeout, max_retries=1))
             choice = make_extractor(name, client, StoreCache(con))
         results = convert_all(dev_filings(args.shared), args.out / f"pred-{name}", console, choice)
-        overall = evaluate_dirs(gold, args.out / f"pred-{name}", predicted_only=True).overall
+        overall = evaluate_dirs(gold, args.out / f"pred-{name}", predicted_only=True,
+                                partial_cards=PARTIAL_CARD_GOLD).overall
         calls = [c for r in results if r.llm for c in r.llm.calls if c.outcome != "cache_hit"]
         table.add_row(name, f"{overall.cells.f1:.3f}", f"{overall.narrative_accuracy:.3f}",
                       f"{overall.card_field_accuracy:.3f}", f"{overall.indicators.f1:.3f}",
@@ -146,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         compare_extractors(args, gold, console)
         return 0
     convert_all(filings, args.out / "pred", console)
-    report = evaluate_dirs(gold, args.out / "pred", predicted_only=True)
+    report = evaluate_dirs(gold, args.out / "pred", predicted_only=True, partial_cards=PARTIAL_CARD_GOLD)
     render_report(report, console)
     (args.out / "report.json").write_text(json.dumps(report_to_json(report), ensure_ascii=False, indent=2))
     if args.rendered:

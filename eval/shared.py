@@ -9,6 +9,10 @@ from typing import TypeVar
 #: The shared dev data: ../shared relative to the repository root.
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
+#: Gold records that label only some of their filing's cards (gold/README.md: gz-sthj-2026 labels the first
+#: 15 of 300 and says extra predicted cards are not penalised); `yusuan eval --partial-cards` takes the same.
+PARTIAL_CARD_GOLD = ("gz-sthj-2026",)
+
 T = TypeVar("T")
 
 

@@ -273,6 +273,9 @@ def evaluate(
     predicted_only: bool = typer.Option(False, "--predicted-only",
                                         help="Score only gold records that have a prediction (default: a "
                                              "missing prediction scores as empty)."),
+    partial_cards: list[str] = typer.Option([], "--partial-cards", help="A gold record (file stem) that labels "
+                                            "only some of the printed cards: its predicted cards without a gold "
+                                            "card are not scored. Repeat for several."),
 ) -> None:
     """Score predicted records against gold with the contract's rules, per document and overall."""
     from extractor.evaluate.report import evaluate_dirs, render_report, report_to_json
@@ -281,7 +284,7 @@ def evaluate(
         if not folder.is_dir():
             err.print(f"[red]error:[/] {label} {folder}: not a folder")
             raise typer.Exit(2)
-    report = evaluate_dirs(gold, pred, predicted_only)
+    report = evaluate_dirs(gold, pred, predicted_only, partial_cards)
     render_report(report, out)
     if json_out is not None:
         json_out.parent.mkdir(parents=True, exist_ok=True)

@@ -369,3 +369,22 @@ def test_evaluate_dirs_pairs_flags_and_reports(tmp_path: Path) -> None:
     render_report(report, console)
     text = console.export_text()
     assert "OVERALL" in text and "no prediction" in text and "z" in text
+
+
+def test_partial_card_gold_does_not_score_cards_it_does_not_label(tmp_path: Path) -> None:
+    pred = _record()
+    extra = copy.deepcopy(pred["performance_cards"][0])
+    extra.update(project_name="未标注的项目", seq=99)
+    pred["performance_cards"].append(extra)
+    full = score_document(_record(), pred, "full")
+    assert full.indicators.fp == len(extra["indicators"])
+    partial = score_document(_record(), pred, "partial", partial_cards=True)
+    assert partial.indicators == Counts(full.indicators.tp, 0, 0)
+    missing = copy.deepcopy(pred)
+    del missing["performance_cards"][0]
+    assert score_document(_record(), missing, "partial", partial_cards=True).indicators.fn > 0
+    for folder, record in (("gold", _record()), ("pred", pred)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "doc.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    report = evaluate_dirs(tmp_path / "gold", tmp_path / "pred", partial_cards=["doc"])
+    assert report.overall.indicators.fp == 0

@@ -6,6 +6,7 @@ The only module of `extractor.evaluate` that reads files or prints; scoring itse
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -62,17 +63,23 @@ def _load_prediction(path: Path | None) -> tuple[dict[str, Any], str | None]:
     return record, None
 
 
-def evaluate_dirs(gold_dir: Path | str, pred_dir: Path | str, predicted_only: bool = False) -> EvalReport:
+def evaluate_dirs(
+    gold_dir: Path | str, pred_dir: Path | str, predicted_only: bool = False,
+    partial_cards: Iterable[str] = (),
+) -> EvalReport:
     """Score every gold record against its prediction (a missing one scores as empty and is flagged).
 
     With ``predicted_only``, gold records that have no prediction file are left out instead.
+    ``partial_cards``: names of gold records that label only some of the printed cards; their
+    predicted cards without a gold card are not scored.
     """
+    partial = frozenset(partial_cards)
     pairs = [p for p in pair_records(gold_dir, pred_dir) if p.pred_path is not None or not predicted_only]
     scores, flags = [], []
     for pair in pairs:
         gold = json.loads(pair.gold_path.read_text(encoding="utf-8"))
         pred, problem = _load_prediction(pair.pred_path)
-        scores.append(score_document(gold, pred, pair.name))
+        scores.append(score_document(gold, pred, pair.name, pair.name in partial))
         if problem:
             flags.append((pair.name, problem))
     gold_names = {pair.name for pair in pairs}

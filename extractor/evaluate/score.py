@@ -379,21 +379,29 @@ def _score_card_pair(gold: dict[str, Any] | None, pred: dict[str, Any] | None) -
     return CardScore(correct, len(CARD_FIELDS), indicators, details_correct, details_total)
 
 
-def compare_cards(gold: Mapping[str, Any], pred: Mapping[str, Any]) -> CardScore:
-    """Card fields over all gold cards (unpaired ones all wrong) and indicators over all cards."""
+def compare_cards(gold: Mapping[str, Any], pred: Mapping[str, Any], partial: bool = False) -> CardScore:
+    """Card fields over all gold cards (unpaired ones all wrong) and indicators over all cards.
+
+    ``partial``: the gold labels only some of the printed cards (e.g. the first 15 of 300), so a
+    predicted card that pairs with no gold card is not scored instead of counting as extra.
+    """
     pairs = pair_cards(_dicts(gold.get("performance_cards")), _dicts(pred.get("performance_cards")))
+    if partial:
+        pairs = [(g, p) for g, p in pairs if g is not None]
     return _sum_dataclasses(CardScore(), [_score_card_pair(g, p) for g, p in pairs])
 
 
 # ---------------------------------------------------------------- documents
 
 
-def score_document(gold: Mapping[str, Any], pred: Mapping[str, Any], name: str) -> DocumentScore:
-    """Score one predicted record against its gold record."""
+def score_document(
+    gold: Mapping[str, Any], pred: Mapping[str, Any], name: str, partial_cards: bool = False
+) -> DocumentScore:
+    """Score one predicted record against its gold record (``partial_cards``: see compare_cards)."""
     cells, cell_errors = compare_cells(table_cells(gold), table_cells(pred))
     narrative = compare_narrative(_mapping(gold.get("narrative")), _mapping(pred.get("narrative")))
     document = compare_document(_mapping(gold.get("document")), _mapping(pred.get("document")))
-    cards = compare_cards(gold, pred)
+    cards = compare_cards(gold, pred, partial_cards)
     return DocumentScore(
         name=name,
         tables=table_detection(gold, pred),
