@@ -36,3 +36,58 @@ def test_change_is_signed() -> None:
 def test_keys_the_prose_does_not_state_are_absent() -> None:
     found = extract_narrative(PROSE)
     assert "fixed_assets_total" not in found and "special_account_income" not in found
+
+
+def test_heading_then_year_and_year_start_figure() -> None:
+    found = extract_narrative(
+        "(一)收入预算。2026年年初预算数1,200.50万元,其中:一般公共预算拨款1,100.25万元,事业收入100.25万元。"
+        "(二)支出预算。2026年年初预算数1,200.50万元。"
+    )
+    assert found["income_total"] == 1200.50
+    assert found["general_budget_income"] == 1100.25
+    assert found["expenditure_total"] == 1200.50
+
+
+def test_general_budget_spending_is_not_the_income() -> None:
+    found = extract_narrative("本部门当年一般公共预算拨款支出80.00万元。")
+    assert "general_budget_income" not in found and "expenditure_total" not in found
+
+
+def test_budget_spending_word_order_but_not_a_part_of_it() -> None:
+    assert extract_narrative("本部门当年预算支出300.10万元。")["expenditure_total"] == 300.10
+    found = extract_narrative("“三公”经费预算支出21.90万元,一般公共预算支出5.00万元。")
+    assert "expenditure_total" not in found
+
+
+def test_figures_stated_as_financial_allocation_or_in_total() -> None:
+    found = extract_narrative("2026年“三公”经费财政拨款预算数为12.61万元。2026年机关运行经费财政拨款预算376.26万元。")
+    assert found["three_public_total"] == 12.61
+    assert found["operating_expenses"] == 376.26
+    assert extract_narrative("安排的“三公”经费预算共17万元。")["three_public_total"] == 17.0
+
+
+def test_running_costs_named_by_their_allocation() -> None:
+    found = extract_narrative("(一)机关运行经费。2026年一般公共预算财政拨款运行经费1,815万元,比2025年增加21.99万元。")
+    assert found["operating_expenses"] == 1815.0
+
+
+def test_outbound_travel_spelt_with_fee_or_funds() -> None:
+    assert extract_narrative("其中:因公出国（境）费用184.49万元")["three_public_outbound"] == 184.49
+    assert extract_narrative("其中:因公出国(境)经费0.00万元")["three_public_outbound"] == 0.0
+
+
+def test_change_of_the_whole_budget_beats_an_earlier_line_item_change() -> None:
+    prose = (
+        "2014099其他事务支出,2026年预算数3,623.98为万元,比2025年执行减少21,519.26万元。"
+        "一般公共预算拨款收入16,474.82万元。一般公共预算当年财政拨款16,474.82万元,比2025年执行数减少20,766.6万元。"
+    )
+    assert extract_narrative(prose)["change_amount"] == -20766.6
+
+
+def test_change_with_budget_as_subject_beats_the_general_budget_change() -> None:
+    prose = (
+        "(一)收入预算。2026年年初预算数500.00万元,其中:一般公共预算拨款400.00万元,事业收入100.00万元,"
+        "收入比2025年增加30.00万元。一般公共预算财政拨款支出400.00万元,比2025年增加25.00万元。"
+    )
+    assert extract_narrative(prose)["change_amount"] == 30.0
+    assert extract_narrative("收支预算1,717.85万元,比上年减少49.81万元。")["change_amount"] == -49.81
