@@ -178,7 +178,10 @@ def test_narrow_layout_wraps_names_inside_their_cells(source: str) -> None:
     rendering, words = rendered(source, "narrow")
     wrapped = [p for p in rendering.placements if p.ref[0] == "name"
                and len({round(w[1], 1) for w in cell_words(words[p.page], p.rect)}) >= 2]
-    assert wrapped
+    if any(t.get("rows") for t in load(source).get("tables") or []):
+        assert wrapped
+    else:  # a filing of cards only (gz-sthj-2026) prints no table row name to wrap
+        assert not any(p.ref[0] == "name" for p in rendering.placements)
     for p in wrapped:
         assert cell_text(words[p.page], p.rect) == "".join(p.text.split())
 
