@@ -14,8 +14,10 @@ import pytest
 
 from extractor.ingest import read_filing
 from extractor.ingest.text import Line
+from extractor.regions.model import Region
 from extractor.regions.split import split_regions
 from extractor.validate.coverage import check_coverage
+from extractor.validate.coverage_cards import card_spans, check_cards_coverage
 from extractor.validate.coverage_tables import check_table_coverage
 from extractor.validate.rules_common import TableView
 from tests.conftest import EXAMPLES
@@ -165,3 +167,28 @@ def test_a_whole_lost_column_is_unplaced_where_its_header_names_a_contract_key(r
         row["values"].pop("personnel", None)
     findings = [f for f in check_coverage(record, regions) if f["rule_id"] == "coverage.unplaced_amount"]
     assert findings and {f["table_kind"] for f in findings} == {"general_budget_basic_expenditure"}
+
+
+def _listing_region() -> Region:
+    rows = ["项目名称 总计 财政拨款 绩效目标 绩效指标",
+            "河湖巡查工作经费 12.00 12.00 完成河湖巡查 1－产出指标，11－数量指标，巡查河湖数量；年度指标值：≥30条",
+            "设备购置经费 8.00 8.00 保障河湖巡查工作经费使用 1－产出指标，11－数量指标，购置设备数量；年度指标值：≥2台"]
+    lines = tuple(Line(n, 1, (text,)) for n, text in enumerate(rows, 1))
+    return Region("card", None, "项目支出绩效目标表", lines)
+
+
+def _listing_card(seq: int, name: str, level3: str, value: str) -> dict:
+    return {"seq": seq, "project_name": name, "goals": [], "indicators": [
+        {"level1": "产出指标", "level2": "数量指标", "level3": level3, "value": value}]}
+
+
+def test_a_listing_region_checks_each_of_its_cards_on_its_own_row() -> None:
+    region = _listing_region()
+    cards = [_listing_card(1, "河湖巡查工作经费", "巡查河湖数量", "≥30条"),
+             _listing_card(2, "设备购置经费", "购置设备数量", "≥2台")]
+    spans = card_spans(cards, [region])
+    assert [span[0] for span in spans if span] == [0, 0]
+    assert spans[0] is not None and spans[1] is not None and spans[0][2] <= spans[1][1]
+    assert [f["rule_id"] for f in check_cards_coverage(cards, [region]) if f["severity"] == "error"] == []
+    dropped = [cards[0], _listing_card(2, "设备购置经费", "巡查河湖数量", "≥30条")]
+    assert any(f["rule_id"] == "coverage.indicator_unprinted" for f in check_cards_coverage(dropped, [region]))

@@ -77,7 +77,7 @@ _WRAP_SLACK = 60
 _MAX_CHUNKS = 3
 _MIN_CHUNK = 2
 _MIN_PIECE = 2
-_TEXT_KEYS = ("level1", "level2", "level3", "description", "value", "basis")
+_TEXT_KEYS = ("level1", "level2", "level3", "description", "value", "value_period", "basis")
 #: A wrapped block label (level1, level2) or heading is taken out only with this share printed in one chunk.
 _LABEL_CHUNK = 0.4
 #: At most this many copies of a block label are taken out of one card.
@@ -115,21 +115,85 @@ def pair_cards(cards: Sequence[Mapping[str, Any]], regions: Sequence[Region]) ->
     return pairs
 
 
+def card_spans(cards: Sequence[Mapping[str, Any]], regions: Sequence[Region],
+               running: frozenset[str] = frozenset()) -> list[tuple[int, int, int] | None]:
+    """Return, per card, (region index, start, end) of the printed text it was read from, or None.
+
+    Cards pair with regions by project name (``pair_cards``). A region that several cards pair with is a
+    listing (one 项目支出绩效目标表 printing many projects as rows): each of those cards spans from where its
+    name is printed to where the next one's is, in printed order; a region of one card spans its whole text.
+    """
+    pairs = _listing_pairs(cards, regions, running, pair_cards(cards, regions))
+    spans: list[tuple[int, int, int] | None] = []
+    for position, paired in enumerate(pairs):
+        if paired is None:
+            spans.append(None)
+            continue
+        text = _region_text(regions[paired], running)
+        same = [k for k, other in enumerate(pairs) if other == paired]
+        if len(same) == 1:
+            spans.append((paired, 0, len(text)))
+            continue
+        starts = _name_starts(text, [cards[k] for k in same])
+        at = same.index(position)
+        end = next((s for s in starts[at + 1:] if s > starts[at]), len(text))
+        spans.append((paired, starts[at], end))
+    return spans
+
+
+def _listing_pairs(cards: Sequence[Mapping[str, Any]], regions: Sequence[Region], running: frozenset[str],
+                   pairs: list[int | None]) -> list[int | None]:
+    """Pair the cards ``pair_cards`` left unpaired with the region of the card before them, or the region after
+    that one (a listing continued on the next page), where that region prints their name: printed order."""
+    out = list(pairs)
+    for position, paired in enumerate(out):
+        previous = out[position - 1] if position else None
+        if paired is not None or previous is None:
+            continue
+        name = _norm(cards[position].get("project_name"))
+        out[position] = next((i for i in (previous, previous + 1) if i < len(regions) and name
+                              and name in _region_text(regions[i], running)), None)
+    return out
+
+
+def _name_starts(text: str, cards: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Where each card's project name is printed in a listing's text, searched in printed order; a row prints
+    its name before its amounts, so a copy followed by a figure wins over one said in another row's text."""
+    starts, cursor = [], 0
+    for card in cards:
+        name = _norm(card.get("project_name"))
+        at = _row_name_at(text, name, cursor) if name else -1
+        starts.append(at if at >= 0 else cursor)
+        cursor = at + len(name) if at >= 0 else cursor
+    return starts
+
+
+def _row_name_at(text: str, name: str, cursor: int) -> int:
+    """The first copy of ``name`` after ``cursor`` that a figure follows, else its first copy (-1 if none)."""
+    first = at = text.find(name, cursor)
+    while at >= 0:
+        follows = text[at + len(name): at + len(name) + 1]
+        if follows.isdigit():
+            return at
+        at = text.find(name, at + 1)
+    return first
+
+
 def check_cards_coverage(cards: Sequence[Mapping[str, Any]], regions: Sequence[Region],
                          running: frozenset[str] = frozenset()) -> list[Finding]:
     """Return the completeness findings of the cards against the printed card regions; ``running`` holds the
     running heads (lines printed on many pages), which are no card's text."""
-    pairs = pair_cards(cards, regions)
+    spans = card_spans(cards, regions, running)
     findings: list[Finding] = []
-    for position, (card, paired_with) in enumerate(zip(cards, pairs)):
+    for position, (card, span) in enumerate(zip(cards, spans)):
         findings += level_findings(position, card)
-        if paired_with is None:
+        if span is None:
             findings.append(make_finding(NO_CARD_REGION, _site(position, card, None), None, None,
                                          f"card {card.get('project_name')}: no printed card carries its name"))
         else:
             frozen = json.dumps(card, ensure_ascii=False, sort_keys=True, default=str)
-            findings += [dict(f) for f in _card_findings(position, frozen, regions[paired_with], running)]
-    paired = {p for p in pairs if p is not None}
+            findings += [dict(f) for f in _card_findings(position, frozen, regions[span[0]], running, span[1:])]
+    paired = {span[0] for span in spans if span is not None}
     for i, region in enumerate(regions):
         if i not in paired and "指标" in _region_text(region) and "整体" not in _norm(region.title):
             page = region.lines[0].page if region.lines else None
@@ -230,15 +294,21 @@ def _blank(text: str, spots: list[int]) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _card_findings(position: int, card: str, region: Region, running: frozenset[str]) -> tuple[Finding, ...]:
+def _card_findings(position: int, card: str, region: Region, running: frozenset[str],
+                   span: tuple[int, int] | None = None) -> tuple[Finding, ...]:
     """A card's indicator findings, cached (a mutated record changes one card)."""
-    return tuple(indicator_findings(position, json.loads(card), region, running))
+    return tuple(indicator_findings(position, json.loads(card), region, running, span))
 
 
 def indicator_findings(position: int, card: Mapping[str, Any], region: Region,
-                       running: frozenset[str] = frozenset()) -> list[Finding]:
-    """Every indicator's level3 and value printed in its own row; nothing printed among them left unread."""
+                       running: frozenset[str] = frozenset(), span: tuple[int, int] | None = None) -> list[Finding]:
+    """Every indicator's level3 and value printed in its own row; nothing printed among them left unread.
+
+    ``span``: the (start, end) of the region's text that is this card's (a listing's row), else all of it.
+    """
     text = _region_text(region, running)
+    if span is not None:
+        text = text[span[0]:span[1]]
     indicators = _indicators(card)
     starts: list[int] = []
     ends: list[int] = []
@@ -338,7 +408,7 @@ def _leftover(position: int, card: Mapping[str, Any], zone: str, indicators: lis
     zone = _take_all(zone, blocks, wrapped=False)
     cursor = 0
     for indicator in indicators:
-        for key in ("level3", "description", "value", "basis"):
+        for key in ("level3", "description", "value", "value_period", "basis"):
             piece = _norm(indicator.get(key))
             spots = _anywhere(zone, piece, cursor) if piece else None
             if spots:
