@@ -192,3 +192,16 @@ def test_a_listing_region_checks_each_of_its_cards_on_its_own_row() -> None:
     assert [f["rule_id"] for f in check_cards_coverage(cards, [region]) if f["severity"] == "error"] == []
     dropped = [cards[0], _listing_card(2, "设备购置经费", "巡查河湖数量", "≥30条")]
     assert any(f["rule_id"] == "coverage.indicator_unprinted" for f in check_cards_coverage(dropped, [region]))
+
+
+def test_a_name_two_listings_print_pairs_each_card_with_its_own_row() -> None:
+    first = _listing_region()
+    rows = ["项目名称 总计 财政拨款 绩效目标 绩效指标",
+            "设备购置经费 5.00 5.00 保障监测站运行 1－产出指标，11－数量指标，监测设备数量；年度指标值：≥3台"]
+    second = Region("card", None, "项目支出绩效目标表", tuple(Line(n, 2, (t,)) for n, t in enumerate(rows, 10)))
+    cards = [_listing_card(1, "河湖巡查工作经费", "巡查河湖数量", "≥30条"),
+             _listing_card(2, "设备购置经费", "购置设备数量", "≥2台"),
+             _listing_card(3, "设备购置经费", "监测设备数量", "≥3台")]
+    spans = card_spans(cards, [first, second])
+    assert [span[0] if span else None for span in spans] == [0, 0, 1]
+    assert [f["rule_id"] for f in check_cards_coverage(cards, [first, second]) if f["severity"] == "error"] == []

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from extractor.record.keys import card_seq
-from extractor.record.normalize import normalize_text
+from extractor.record.normalize import is_hanzi, normalize_text
 from extractor.regions.model import Region
 from extractor.validate.rules_common import Finding, Rule, Site, make_finding
 
@@ -143,16 +143,27 @@ def card_spans(cards: Sequence[Mapping[str, Any]], regions: Sequence[Region],
 
 def _listing_pairs(cards: Sequence[Mapping[str, Any]], regions: Sequence[Region], running: frozenset[str],
                    pairs: list[int | None]) -> list[int | None]:
-    """Pair the cards ``pair_cards`` left unpaired with the region of the card before them, or the region after
-    that one (a listing continued on the next page), where that region prints their name: printed order."""
-    out = list(pairs)
-    for position, paired in enumerate(out):
-        previous = out[position - 1] if position else None
-        if paired is not None or previous is None:
-            continue
-        name = _norm(cards[position].get("project_name"))
-        out[position] = next((i for i in (previous, previous + 1) if i < len(regions) and name
-                              and name in _region_text(regions[i], running)), None)
+    """Pair each card with the region that prints its name after the card before it: that card's region (a
+    listing's next row) or the next region (the listing continued on the next page, or the next printed card),
+    in printed order, so that a name several units' listings repeat pairs with its own row; a card found in
+    neither keeps the pairing by name (``pairs``)."""
+    out: list[int | None] = []
+    current, cursor = None, 0
+    for card, fallback in zip(cards, pairs):
+        name = _norm(card.get("project_name"))
+        found = None
+        for i in (current, None if current is None else current + 1):
+            if i is None or i >= len(regions) or not name:
+                continue
+            at = _row_name_at(_region_text(regions[i], running), name, cursor if i == current else 0)
+            if at >= 0:
+                found = (i, at)
+                break
+        if found is None and fallback is not None:
+            found = (fallback, max(_row_name_at(_region_text(regions[fallback], running), name, 0), 0))
+        out.append(found[0] if found else None)
+        if found:
+            current, cursor = found[0], found[1] + len(name)
     return out
 
 
@@ -169,14 +180,17 @@ def _name_starts(text: str, cards: Sequence[Mapping[str, Any]]) -> list[int]:
 
 
 def _row_name_at(text: str, name: str, cursor: int) -> int:
-    """The first copy of ``name`` after ``cursor`` that a figure follows, else its first copy (-1 if none)."""
-    first = at = text.find(name, cursor)
+    """Where a listing row prints ``name`` after ``cursor``: best a copy that starts a cell (not the end of a
+    longer name: 工作经费 inside …合作工作经费) and that a figure follows, else one a figure follows, else the
+    first copy (-1 if none)."""
+    copies = []
+    at = text.find(name, cursor)
     while at >= 0:
-        follows = text[at + len(name): at + len(name) + 1]
-        if follows.isdigit():
-            return at
+        copies.append(at)
         at = text.find(name, at + 1)
-    return first
+    followed = [a for a in copies if text[a + len(name): a + len(name) + 1].isdigit()]
+    starting = [a for a in followed if a == 0 or not is_hanzi(text[a - 1])]
+    return next(iter(starting or followed or copies), -1)
 
 
 def check_cards_coverage(cards: Sequence[Mapping[str, Any]], regions: Sequence[Region],
