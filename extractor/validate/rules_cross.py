@@ -316,11 +316,7 @@ def basic_vs_general_budget(tables: dict[str, TableView]) -> list[Finding]:
     basic, general = _usable(tables, "general_budget_basic_expenditure"), _usable(tables, "general_budget_expenditure")
     if basic is None or general is None or "basic" not in general.printed:
         return []
-    b_total, g_total = basic.total_index(), general.total_index()
-    if b_total is None or g_total is None:
-        return []
-    return compare_across(BASIC_VS_GENERAL_BUDGET, basic.site(b_total, "total"), _cell(basic, b_total, "total"),
-                          _cell(general, g_total, "basic"), "一般公共预算支出表 合计 basic")
+    return _basic_total_against(BASIC_VS_GENERAL_BUDGET, basic, general, "一般公共预算支出表 合计 basic")
 
 
 def income_vs_expenditure(tables: dict[str, TableView]) -> list[Finding]:
@@ -341,11 +337,16 @@ def basic_vs_expenditure_summary(tables: dict[str, TableView]) -> list[Finding]:
     basic, spend = _usable(tables, "general_budget_basic_expenditure"), _usable(tables, "expenditure_summary")
     if basic is None or spend is None or "basic" not in spend.printed or not all_general_budget(tables):
         return []
-    b_total, s_total = basic.total_index(), spend.total_index()
-    if b_total is None or s_total is None:
+    return _basic_total_against(BASIC_VS_EXPENDITURE_SUMMARY, basic, spend, "支出总表 合计 basic")
+
+
+def _basic_total_against(rule: Rule, basic: TableView, other: TableView, label: str) -> list[Finding]:
+    """The 基本支出表 合计 total against the 合计 basic of another table, where both print a 合计."""
+    b_total, o_total = basic.total_index(), other.total_index()
+    if b_total is None or o_total is None:
         return []
-    return compare_across(BASIC_VS_EXPENDITURE_SUMMARY, basic.site(b_total, "total"), _cell(basic, b_total, "total"),
-                          _cell(spend, s_total, "basic"), "支出总表 合计 basic")
+    return compare_across(rule, basic.site(b_total, "total"), _cell(basic, b_total, "total"),
+                          _cell(other, o_total, "basic"), label)
 
 
 def fiscal_income_vs_income_summary(tables: dict[str, TableView]) -> list[Finding]:
