@@ -484,3 +484,16 @@ def test_a_local_server_needs_no_key(make_client, monkeypatch: pytest.MonkeyPatc
     with FakeLLM([Reply("{}")]) as fake:
         make_client(fake).complete_json([{"role": "user", "content": "hi"}], {"type": "object"}, "x")
     assert fake.authorizations == ["Bearer not-needed"]
+
+
+def test_the_llm_extractor_reads_a_filing_of_cards_only(make_client) -> None:
+    """A filing that is all cards (one long 项目支出绩效目标表, no budget table) is read, as the rules read it."""
+    from extractor.extract.llm_modes import LLMExtractor
+    from extractor.ingest.text import parse_dump
+
+    regions = snippet_regions()
+    with FakeLLM(by_prompt) as fake:
+        result = LLMExtractor(make_client(fake)).extract(parse_dump(SNIPPET), [regions["card"]])
+    assert result.record["tables"] == []
+    assert [card["project_name"] for card in result.record["performance_cards"]] == [GOOD_CARD["project_name"]]
+    assert len(fake.requests) == 1

@@ -62,7 +62,7 @@ class LLMExtractor:
         from extractor.extract.llm.extract import extract_regions
 
         tables, cards, prose = table_regions(regions), card_regions(regions), narrative_region(regions)
-        if not tables:
+        if not tables and not cards:  # a filing may be all cards (one long 项目支出绩效目标表), as in the rules
             raise NotADisclosureError(f"{doc.path}: no budget table found (not a budget disclosure?)")
         asked = [*tables, *cards, *([prose] if prose else [])]
         outcomes = extract_regions(asked, self.client, self.cache, self.concurrency)
