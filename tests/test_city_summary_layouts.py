@@ -1,0 +1,38 @@
+"""Layouts of the city filings' tables that once left a table unverified or failed although the filing adds
+up (issue 14): each layout passes the checks when its figures add up, and a violated twin still fires."""
+
+from __future__ import annotations
+
+from extractor.ingest.text import Line
+from extractor.validate.coverage import total_findings
+from extractor.validate.rules_common import TableView
+from tests.test_arithmetic import IES, Record, _sided, base_record, check_record, setv, table
+
+
+def _errors(record: Record) -> set[str]:
+    return {f["rule_id"] for f in check_record(record) if f["severity"] == "error"}
+
+
+def _side_headed_by_total(record: Record) -> None:
+    """Chongqing's 收支总体情况表: each side opens with a bare 合计 under its 项目 | 预算数 header, then its
+    numbered items; no 本年收入合计, no 结转 rows, no 收入总计."""
+    table(record, IES)["rows"] = [
+        _sided("income", "合计", amount=110), _sided("expenditure", "合计", amount=110),
+        _sided("income", "一般公共预算资金", amount=100), _sided("expenditure", "科学技术支出", amount=80),
+        _sided("income", "事业收入资金", amount=10), _sided("expenditure", "住房保障支出", amount=30),
+    ]
+
+
+def test_a_bare_total_on_each_side_is_the_sides_grand_total() -> None:
+    record = base_record()
+    _side_headed_by_total(record)
+    view = TableView.of(table(record, IES), "万元")
+    lines = [Line(1, 1, ("合计", "110.00", "合计", "110.00"))]
+    assert [f["rule_id"] for f in total_findings(view, lines)] == []
+    assert _errors(record) == set()
+    setv(IES, "income:事业收入资金", amount=20)(record)
+    assert "summary.grand_total" in _errors(record)
+    record = base_record()
+    _side_headed_by_total(record)
+    setv(IES, "expenditure:合计", amount=120)(record)
+    assert {"summary.grand_total", "summary.income_equals_expenditure"} <= _errors(record)
