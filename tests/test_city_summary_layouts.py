@@ -36,3 +36,32 @@ def test_a_bare_total_on_each_side_is_the_sides_grand_total() -> None:
     _side_headed_by_total(record)
     setv(IES, "expenditure:合计", amount=120)(record)
     assert {"summary.grand_total", "summary.income_equals_expenditure"} <= _errors(record)
+
+
+def _classes_numbered_on(record: Record) -> None:
+    """Guangdong's 收支总体情况表: the functional classes numbered on into 对附属单位补助支出, 上缴上级支出,
+    债务还本支出, 转移性支出 (二十四、…二十八、), one list closed by 本年支出合计."""
+    rows = [r for r in table(record, IES)["rows"] if r["side"] == "income"]
+    rows += [_sided("expenditure", name, amount=amount) for name, amount in (
+        ("科学技术支出", 80), ("住房保障支出", 30), ("对附属单位补助支出", 0), ("上缴上级支出", 0),
+        ("债务还本支出", 0), ("转移性支出", 0), ("本年支出合计", 110), ("支出总计", 110))]
+    table(record, IES)["rows"] = rows
+
+
+def test_type_and_economic_names_numbered_among_the_classes_are_classes() -> None:
+    record = base_record()
+    _classes_numbered_on(record)
+    assert _errors(record) == set()
+    setv(IES, "expenditure:对附属单位补助支出", amount=15)(record)
+    assert "summary.current_expenditure" in _errors(record)
+
+
+def test_a_breakdown_by_type_is_still_checked_on_its_own() -> None:
+    record = base_record()
+    _classes_numbered_on(record)
+    rows = table(record, IES)["rows"]
+    at = next(i for i, r in enumerate(rows) if r["name"] == "本年支出合计")
+    rows[at:at] = [_sided("expenditure", "基本支出", amount=60), _sided("expenditure", "项目支出", amount=50)]
+    assert _errors(record) == set()
+    setv(IES, "expenditure:项目支出", amount=40)(record)
+    assert "summary.current_expenditure" in _errors(record)

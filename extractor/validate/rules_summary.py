@@ -60,6 +60,11 @@ ECONOMIC_CLASSES = frozenset({
     "机关工资福利支出", "机关商品和服务支出", "机关资本性支出", "机关资本性支出(一)", "机关资本性支出(二)",
     "对企业资本性支出", "对社会保障基金补助", "债务还本支出", "转移性支出", "预备费及预留",
 })
+#: The items that make a breakdown by type or by economic class one of its own: without any of them, a few
+#: such names in the side's list (Guangdong's 收支总体情况表 numbers 对附属单位补助支出, 上缴上级支出, 债务还本支出,
+#: 转移性支出 on after its functional classes, 二十四、…二十八、) are items of the functional list.
+_CORE_TYPES = frozenset({"基本支出", "项目支出"})
+_CORE_ECONOMIC = frozenset({"工资福利支出", "商品和服务支出", "机关工资福利支出", "机关商品和服务支出"})
 #: The contract's plain grouping headings per side: the items under them are written bare.
 GROUPING_HEADINGS: dict[str, frozenset[str]] = {
     "income": frozenset({"本年收入", "部门预算"}), "expenditure": frozenset({"本年支出", "部门预算", "财政拨款"}),
@@ -114,6 +119,10 @@ def split_side(view: TableView, side: str) -> Side:
         name = view.name(i)
         last[name] = i
         _file_row(found, i, name)
+    for group, core in ((found.types, _CORE_TYPES), (found.economic, _CORE_ECONOMIC)):
+        if group and not any(view.name(i) in core for i in group):
+            found.classes = sorted([*found.classes, *group])
+            group.clear()
     return found
 
 
