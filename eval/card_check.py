@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.shared import SHARED, need
+from extractor.cards.reader import extract_performance_cards
 from extractor.evaluate.score import (
     CARD_FIELDS,
     INDICATOR_DETAIL_FIELDS,
@@ -25,7 +26,6 @@ from extractor.evaluate.score import (
     compare_indicators,
     pair_cards,
 )
-from extractor.extract.rules.cards import extract_performance_cards
 from extractor.ingest.text import read_text_dump
 from extractor.record.normalize import normalize_name, normalize_text
 from extractor.regions.split import split_regions

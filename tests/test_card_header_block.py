@@ -3,9 +3,9 @@ goals labelled 总体目标 / 年度总体目标, indicator grids with 分值 an
 
 from __future__ import annotations
 
-from extractor.extract.rules.card_cells import year_goals
-from extractor.extract.rules.card_header import read_header
-from extractor.extract.rules.card_indicators import read_indicators
+from extractor.cards.interpret.header import read_header
+from extractor.cards.interpret.indicators import read_indicators
+from extractor.cards.read.grid import year_goals
 from extractor.ingest.text import Line
 
 
@@ -95,7 +95,7 @@ def test_goals_printed_for_the_period_and_for_the_year_keep_the_years() -> None:
 
 
 def _cards(*bodies: tuple[Line, ...], title: str = "部门专项业务经费绩效目标表") -> list[dict]:
-    from extractor.extract.rules.cards import extract_performance_cards
+    from extractor.cards.reader import extract_performance_cards
     from extractor.regions.model import Region
 
     return extract_performance_cards([Region("card", None, title, body) for body in bodies], "pdf")
@@ -132,7 +132,7 @@ def test_a_department_wide_card_is_no_project_card() -> None:
 
 
 def test_a_card_that_cannot_be_read_costs_that_card_only(monkeypatch) -> None:
-    import extractor.extract.rules.cards as cards_module
+    import extractor.cards.reader as cards_module
 
     read = cards_module.read_header
 

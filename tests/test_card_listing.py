@@ -1,9 +1,9 @@
-"""Tests for cards printed as rows of one listing (extractor.extract.rules.card_listing)."""
+"""Tests for cards printed as rows of one listing (extractor.cards.interpret.listing)."""
 
 from __future__ import annotations
 
-from extractor.extract.rules.card_listing import listing_columns, parse_indicator_text, read_listing
-from extractor.extract.rules.card_vocabulary import LISTING_COLUMNS
+from extractor.cards.interpret.listing import listing_columns, parse_indicator_text, read_listing
+from extractor.cards.vocabulary import LISTING_COLUMNS
 from extractor.ingest.text import Line
 from extractor.record.normalize import normalize_text
 
@@ -94,7 +94,7 @@ def test_listing_labels_are_matched_in_order() -> None:
 
 
 def test_a_project_whose_indicator_rows_go_on_on_the_next_page_stays_one_card() -> None:
-    from extractor.extract.rules.cards import extract_performance_cards
+    from extractor.cards.reader import extract_performance_cards
     from extractor.regions.model import Region
 
     header = ("单位编码", "单位(项目)名称", "资金总额", "绩效目标", "一级指标", "二级指标", "三级指标", "指标值",
@@ -118,7 +118,7 @@ def test_a_value_label_printed_without_its_colon_still_ends_the_name() -> None:
 
 
 def test_the_card_vocabulary_file_holds_normalised_labels_each_under_one_key() -> None:
-    from extractor.extract.rules.card_vocabulary import load_card_vocabulary
+    from extractor.cards.vocabulary import load_card_vocabulary
 
     data = load_card_vocabulary()
     for table in ("listing_columns", "indicator_columns"):
@@ -143,9 +143,9 @@ def test_a_filing_of_cards_only_is_a_disclosure() -> None:
 
 
 def test_a_title_with_a_qualifier_after_jixiao_mubiao_biao_opens_a_card() -> None:
-    from extractor.extract.rules.cards import extract_performance_cards
+    from extractor.cards.find import card_title_name
+    from extractor.cards.reader import extract_performance_cards
     from extractor.ingest.text import TextDocument
-    from extractor.regions.cards import card_title_name
     from extractor.regions.split import split_regions
 
     page = (_line(1, "某局2026年项目支出绩效目标表（含转移支付项目）"), _line(2, "部门名称：某局", "单位：万元"),

@@ -1,4 +1,4 @@
-"""Tests for the rules card extractor (extractor.extract.rules.cards and its helpers)."""
+"""Tests for the rules card extractor (extractor.cards.reader and its helpers)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from eval.render import render_record
+from extractor.cards.read.grid import span_text
+from extractor.cards.read.segment import split_row, split_rows
+from extractor.cards.reader import extract_performance_cards
 from extractor.evaluate.score import compare_cards
-from extractor.extract.rules.card_cells import span_text
-from extractor.extract.rules.card_segment import split_row, split_rows
-from extractor.extract.rules.cards import extract_performance_cards
 from extractor.ingest import read_filing
 from extractor.ingest.text import Line, TextDocument, parse_dump, read_text_dump
 from extractor.record.normalize import normalize_text

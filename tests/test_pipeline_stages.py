@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
+from extractor.cards import find as card_finder
 from extractor.extract.base import Extractor
 from extractor.extract.choose import make_extractor
 from extractor.extract.llm.client import Completion
 from extractor.pipeline import RULES, Filing, convert_filing
-from extractor.regions import cards as card_finder
 from extractor.regions import split as splitter
 from tests.conftest import EXAMPLES
 

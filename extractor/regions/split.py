@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from extractor.cards.find import CardSpan, find_cards
 from extractor.ingest.text import Line, TextDocument
-from extractor.regions.cards import CardSpan, find_cards
 from extractor.regions.classify import classify_title
 from extractor.regions.model import Region
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from extractor.cards.reader import extract_performance_cards
 from extractor.extract.base import ExtractionResult, NotADisclosureError
-from extractor.extract.rules.cards import extract_performance_cards
 from extractor.extract.rules.document import extract_document
 from extractor.extract.rules.narrative import extract_narrative
 from extractor.extract.rules.tables import extract_table, merge_tables

@@ -17,7 +17,7 @@ Columns = tuple[tuple[str, tuple[str, ...]], ...]
 
 def load_card_vocabulary() -> dict[str, Any]:
     """Return the parsed data/cards.json shipped with the rules."""
-    text = files("extractor.extract.rules").joinpath("data", "cards.json").read_text(encoding="utf-8")
+    text = files("extractor.cards").joinpath("data", "cards.json").read_text(encoding="utf-8")
     return json.loads(text)
 
 

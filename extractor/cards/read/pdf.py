@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from extractor.extract.rules.card_cells import condense_header_line, is_grid_line, is_text_row, year_goals
-from extractor.extract.rules.card_centred import centred_table
-from extractor.extract.rules.card_header import header_part
-from extractor.extract.rules.card_rebuild import rebuild_header, rebuild_table
+from extractor.cards.interpret.header import header_part
+from extractor.cards.read.centred import centred_table
+from extractor.cards.read.grid import condense_header_line, is_grid_line, is_text_row, year_goals
+from extractor.cards.read.rebuild import rebuild_header, rebuild_table
 from extractor.ingest.text import Line
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from extractor.extract.rules.card_cells import is_header_label
-from extractor.extract.rules.card_header import is_indicator_header
-from extractor.extract.rules.card_positional import (
+from extractor.cards.interpret.header import is_indicator_header
+from extractor.cards.read.grid import is_header_label
+from extractor.cards.read.positional import (
     assign_blocks,
     cell_text,
     column_edges,

@@ -1,6 +1,6 @@
 """Extract the performance-target cards (绩效目标表) of a filing (contract: performance_cards).
 
-Each card region (``regions.cards``) is read by one of two rules, both driven by the printed words in
+Each card region (``cards.find``) is read by one of two rules, both driven by the printed words in
 ``card_vocabulary``: a listing (one table whose rows are projects or their indicators, ``card_listing``),
 or header-block cards: the header block read by its printed labels (``card_header``), the indicator
 table by its column headers or, in a plain PDF dump, by splitting each printed row into cells
@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from extractor.extract.rules.card_header import (
+from extractor.cards.find import card_title_name
+from extractor.cards.interpret.header import (
     PLAN_SLOTS,
     CardHeader,
     header_part,
@@ -22,12 +23,11 @@ from extractor.extract.rules.card_header import (
     read_header,
     starts_project,
 )
-from extractor.extract.rules.card_indicators import read_indicators
-from extractor.extract.rules.card_listing import ListingCard, read_listing
-from extractor.extract.rules.card_pdf import CardParts, pdf_card_parts
-from extractor.extract.rules.card_vocabulary import NOT_PROJECT_CARD_TITLES
+from extractor.cards.interpret.indicators import read_indicators
+from extractor.cards.interpret.listing import ListingCard, read_listing
+from extractor.cards.read.pdf import CardParts, pdf_card_parts
+from extractor.cards.vocabulary import NOT_PROJECT_CARD_TITLES
 from extractor.ingest.text import Line
-from extractor.regions.cards import card_title_name
 from extractor.regions.model import Region
 
 _BUDGET_KEYS = ("total", "fiscal", "other")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from extractor.extract.rules.card_indicators import LEVEL1_NAMES, LEVEL2_NAMES
+from extractor.cards.interpret.indicators import LEVEL1_NAMES, LEVEL2_NAMES
 from extractor.ingest.text import Line
 
 _NAMES = LEVEL1_NAMES | LEVEL2_NAMES

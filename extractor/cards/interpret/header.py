@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from extractor.extract.rules.card_cells import is_header_label
-from extractor.extract.rules.card_vocabulary import (
+from extractor.cards.read.grid import is_header_label
+from extractor.cards.vocabulary import (
     BUDGET_LABELS,
     FUND_USE_LABEL,
     OTHER_HEADER_LABELS,

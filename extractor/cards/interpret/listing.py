@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from extractor.extract.rules.card_vocabulary import (
+from extractor.cards.vocabulary import (
     LISTING_COLUMNS,
     LISTING_INDICATOR_KEYS,
     LISTING_KEY_COLUMNS,

@@ -4,7 +4,7 @@ A PDF grid row has one cell per grid column. The cards' header rows and indicato
 grid, so a cell of the indicator table may span several grid columns; where its words fell into
 different columns the reader split it ("在全市排前 12" | "名"). ``span_text`` puts such a cell back
 together, line by line. A card drawn in a frame without inner rules is read as one cell holding
-every printed line; the card finder (``regions.cards``) turns it back into one line per printed line.
+every printed line; the card finder (``cards.find``) turns it back into one line per printed line.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from extractor.extract.rules.card_vocabulary import OTHER_HEADER_LABELS
+from extractor.cards.vocabulary import OTHER_HEADER_LABELS
 from extractor.ingest.text import Line
 from extractor.record.normalize import normalize_text
 from extractor.record.numbers import parse_amount

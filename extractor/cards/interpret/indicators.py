@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from extractor.extract.rules.card_cells import span_text
-from extractor.extract.rules.card_header import flat_text, is_indicator_header
-from extractor.extract.rules.card_segment import ROW_SLOTS, split_rows
-from extractor.extract.rules.card_vocabulary import INDICATOR_COLUMNS
+from extractor.cards.interpret.header import flat_text, is_indicator_header
+from extractor.cards.read.grid import span_text
+from extractor.cards.read.segment import ROW_SLOTS, split_rows
+from extractor.cards.vocabulary import INDICATOR_COLUMNS
 from extractor.ingest.text import Line
 from extractor.record.normalize import normalize_text
 
