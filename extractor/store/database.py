@@ -118,20 +118,25 @@ def write_document(con: Connection, doc: StoredDocument) -> None:
 
     Removes the rows of the same document_id and of any earlier document read from the same
     source_path, then inserts the new rows; any exception rolls everything back and is re-raised.
+    Reviewers' corrections are kept: they follow the document and are re-judged (``corrections.after_write``).
     """
+    from extractor.store.corrections import after_write  # corrections uses this module's helpers
+
     con.begin()
     try:
-        _delete_previous(con, doc.document_id, doc.source_path)
+        replaced = _delete_previous(con, doc.document_id, doc.source_path)
         _upsert_document(con, doc)
         if doc.record is not None:
             _insert_children(con, doc.document_id, doc.record, doc.findings)
+        after_write(con, doc.document_id, doc.source_path, replaced, doc.record, doc.findings)
         con.commit()
     except BaseException:
         con.rollback()
         raise
 
 
-def _delete_previous(con: Connection, document_id: str, source_path: str) -> None:
+def _delete_previous(con: Connection, document_id: str, source_path: str) -> list[str]:
+    """Delete the child rows of the stored versions of a document (corrections are kept); return their ids."""
     ids = [row[0] for row in con.execute(
         "SELECT document_id FROM documents WHERE document_id = ? OR source_path = ?",
         [document_id, source_path],
@@ -143,6 +148,7 @@ def _delete_previous(con: Connection, document_id: str, source_path: str) -> Non
         # deleting and re-inserting one primary key inside a transaction.
         if old_id != document_id:
             con.execute("DELETE FROM documents WHERE document_id = ?", [old_id])
+    return ids
 
 
 def _upsert_document(con: Connection, doc: StoredDocument) -> None:

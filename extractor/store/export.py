@@ -6,14 +6,17 @@ import json
 from pathlib import Path
 
 from extractor.store.database import Connection, open_store
+from extractor.store.migrations import REVIEW_DERIVED
 
 FORMATS = ("parquet", "csv", "records")
 
 #: Tables written by a parquet/csv export, in this order: every table of the store (a test holds this list
-#: to the store's own catalogue), the LLM answer cache, call ledger and migration history included.
+#: to the store's own catalogue), the LLM answer cache, call ledger and migration history included, and the
+#: reviewers' corrections with what the corrected records give (``review_*``; see store/corrections.py).
 EXPORT_TABLES = (
     "documents", "tables", "line_items", "performance_cards", "indicators", "narrative", "findings", "verdicts",
-    "runs", "llm_calls", "llm_cache", "schema_migrations",
+    "runs", "llm_calls", "llm_cache", "schema_migrations", "corrections", "review_records",
+    *(f"review_{name}" for name in REVIEW_DERIVED),
 )
 
 
@@ -45,12 +48,12 @@ def export_table(con: Connection, table: str, fmt: str, out: Path) -> Path:
 def export_records(con: Connection, out: Path) -> list[Path]:
     """Write each stored record as pretty-printed JSON named ``<source_name>.json``; return the paths.
 
-    Failed documents (no record) are skipped; a stem shared by two documents gets the start of
+    A record a reviewer corrected is written corrected (``v_records_corrected``: active corrections applied,
+    verdicts re-checked); the others as extracted. Failed documents (no record) are skipped; a stem shared by two documents gets the start of
     the document_id appended so that neither file overwrites the other.
     """
     stored = con.execute(
-        "SELECT source_name, document_id, record FROM documents WHERE record IS NOT NULL "
-        "ORDER BY source_name, document_id"
+        "SELECT source_name, document_id, record FROM v_records_corrected ORDER BY source_name, document_id"
     ).fetchall()
     written: list[Path] = []
     taken: set[str] = set()

@@ -255,11 +255,73 @@ _VERDICTS = (
     """,
 )
 
+#: Tables derived from a corrected record (one set of rows per document that has active corrections), shaped
+#: like the extraction's own tables; and the views that read corrected values where present.
+REVIEW_DERIVED = ("tables", "line_items", "performance_cards", "indicators", "narrative", "findings", "verdicts")
+
+_CORRECTIONS = (
+    "CREATE SEQUENCE corrections_id START 1",
+    # A reviewer's correction of one cell, row, table kind, card or document field. It never overwrites the
+    # extracted value: ``old`` is what the extraction holds there, ``new`` what the reviewer says; the stored
+    # record stays as extracted. Kept when the document is converted again (keyed by document and cell).
+    """
+    CREATE TABLE corrections (
+        id BIGINT PRIMARY KEY DEFAULT nextval('corrections_id'),
+        document_id TEXT NOT NULL,
+        source_path TEXT,
+        part TEXT NOT NULL CHECK (part IN ('table', 'card', 'document')),
+        table_index INTEGER,
+        table_kind TEXT,
+        card_seq INTEGER,
+        row_key TEXT,
+        field TEXT NOT NULL,
+        old JSON,
+        new JSON,
+        who TEXT,
+        made_at TIMESTAMP NOT NULL,  -- when (a column named at would need quoting: AT is an SQL keyword)
+        status TEXT NOT NULL CHECK (status IN ('active', 'undone', 'stale')),
+        note TEXT
+    )
+    """,
+    """
+    CREATE TABLE review_records (
+        document_id TEXT PRIMARY KEY,
+        record JSON NOT NULL,
+        corrections INTEGER NOT NULL,
+        rechecked_at TIMESTAMP NOT NULL
+    )
+    """,
+    *(f"CREATE TABLE review_{name} AS SELECT * FROM {name} LIMIT 0" for name in REVIEW_DERIVED),
+    *(f"""
+    CREATE VIEW v_{name}_corrected AS
+    SELECT * FROM review_{name}
+    UNION ALL
+    SELECT * FROM {name} WHERE document_id NOT IN (SELECT document_id FROM review_records)
+    """ for name in REVIEW_DERIVED),
+    """
+    CREATE VIEW v_records_corrected AS
+    SELECT d.document_id, d.source_name, coalesce(r.record, d.record) AS record,
+           r.document_id IS NOT NULL AS corrected
+    FROM documents AS d
+    LEFT JOIN review_records AS r ON r.document_id = d.document_id
+    WHERE d.record IS NOT NULL
+    """,
+    """
+    CREATE VIEW v_not_verified_corrected AS
+    SELECT d.source_name, v.part, v.kind, v.table_index, v.card_seq, v.title, v.status, v.cause, v.reasons,
+           v.document_id
+    FROM v_verdicts_corrected AS v
+    JOIN documents AS d ON d.document_id = v.document_id
+    WHERE v.part <> 'document' AND v.status <> 'verified'
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core_tables", _CORE_TABLES),
     Migration(2, "views", _VIEWS),
     Migration(3, "llm_cache_and_ledger", _LLM_TABLES),
     Migration(4, "verdicts", _VERDICTS),
+    Migration(5, "corrections", _CORRECTIONS),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
