@@ -1,9 +1,11 @@
-"""Corrections and their targets (pure data), and the errors a review call raises."""
+"""Corrections and their targets (pure data); the errors a review call raises are in ``errors``."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from typing import Any
+
+from extractor.review.errors import InvalidCorrection, NotFound, ReviewError
 
 PARTS = ("table", "card", "document")
 STATUSES = ("active", "undone", "stale")
@@ -15,19 +17,6 @@ KIND, ADD_ROW, DELETE_ROW, PRINTED_AS_IS, ACCEPTED = "kind", "row", "delete_row"
 MARKS = (PRINTED_AS_IS, ACCEPTED)
 #: The row key of a row added by correction ``id`` (rows read by the extractor keep their contract row key).
 ADDED_PREFIX = "+"
-
-
-class ReviewError(Exception):
-    """A review call cannot be done; the message says why in one line."""
-
-
-class NotFound(ReviewError):
-    """An unknown document, table, card, row, correction or page (the app answers 404)."""
-
-
-class InvalidCorrection(ReviewError):
-    """A correction the record cannot take: a non-number in an amount cell, a field the part lacks, a record
-    that fails its schema once changed (nothing is stored)."""
 
 
 @dataclass(frozen=True)
@@ -77,3 +66,6 @@ class Correction:
     def as_dict(self) -> dict[str, Any]:
         """The correction as plain data (JSON-ready)."""
         return asdict(self)
+
+
+__all__ = ["Correction", "InvalidCorrection", "NotFound", "ReviewError", "Target"]
