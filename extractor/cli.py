@@ -1,4 +1,4 @@
-"""The ``yusuan`` command line: a thin shell over the library (convert, eval, export, query)."""
+"""The ``yusuan`` command line: a thin shell over the library (convert, check, eval, export, query, review)."""
 
 from __future__ import annotations
 
@@ -331,6 +331,44 @@ def query(
         err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from exc
     _print_rows(columns, rows, fmt)
+
+
+@app.command()
+def review(
+    db: Path = typer.Option(..., "--db", help="DuckDB file written by convert."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback unless told otherwise)."),
+    port: int = typer.Option(8750, "--port", help="Port to listen on."),
+    dpi: int = typer.Option(110, "--dpi", min=36, max=300, help="Resolution of the page images."),
+    user: str = typer.Option("reviewer", "--user", help="Name stored with each correction (who)."),
+    gold: Path | None = typer.Option(None, "--gold", help="Folder 'Save as gold' writes to (default: DB-gold/ "
+                                     "beside the store)."),
+) -> None:
+    """Review in the browser: page images beside the records and their findings; corrections, saved as gold."""
+    import uvicorn
+
+    from extractor.review.web import ReviewConfig, create_app, prepare_store
+
+    if not db.exists():
+        err.print(f"[red]error:[/] {db}: no such database")
+        raise typer.Exit(2)
+    prepare_store(db)
+    config = ReviewConfig(db=db, dpi=dpi, user=user, gold_dir=gold, allowed_hosts=_allowed_hosts(host))
+    if config.allowed_hosts == ("*",):
+        err.print(f"[yellow]warning:[/] listening on {host}: anyone who reaches this address can read the store")
+    out.print(f"yusuan review: http://{_url_host(host)}:{port}/ (store {db}, gold to {config.gold_folder}; "
+              "Ctrl-C stops)", highlight=False, soft_wrap=True)
+    uvicorn.run(create_app(config), host=host, port=port, log_level="warning")
+
+
+def _allowed_hosts(host: str) -> tuple[str, ...]:
+    """Return the Host headers the app answers: the loopback names when bound there, else any."""
+    if host in ("127.0.0.1", "localhost", "::1"):
+        return ("127.0.0.1", "localhost", "[::1]")
+    return ("*",)
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
 
 
 def _print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:

@@ -1,0 +1,105 @@
+// yusuan review: keyboard navigation, finding <-> row <-> box highlighting, error messages of htmx requests.
+(function () {
+  "use strict";
+  var current = null; // row key of the selected grid row, kept across panel swaps
+
+  function rows() { return Array.prototype.slice.call(document.querySelectorAll("#grid tr.row")); }
+
+  function light(rowKeys, findingId) {
+    document.querySelectorAll(".lit").forEach(function (el) { el.classList.remove("lit"); });
+    var first = null;
+    rowKeys.forEach(function (key) {
+      document.querySelectorAll('[data-row-key="' + CSS.escape(key) + '"]').forEach(function (el) {
+        if (el.classList.contains("finding")) { return; }
+        el.classList.add("lit");
+        if (!first && el.tagName.toLowerCase() === "tr") { first = el; }
+        if (el.tagName.toLowerCase() === "rect") { scrollIntoPage(el); }
+      });
+    });
+    if (findingId !== undefined && findingId !== null) {
+      var item = document.querySelector('li.finding[data-finding="' + findingId + '"]');
+      if (item) { item.classList.add("lit"); }
+    }
+    if (first) { first.scrollIntoView({ block: "nearest" }); }
+    return first;
+  }
+
+  function scrollIntoPage(rect) {
+    var pages = rect.closest(".pages");
+    var box = rect.closest(".page-box");
+    if (!pages || !box) { return; }
+    var svg = rect.ownerSVGElement, vb = svg.viewBox.baseVal;
+    var scale = box.clientHeight / vb.height;
+    var top = box.offsetTop + rect.y.baseVal.value * scale - pages.clientHeight / 3;
+    pages.scrollTop = Math.max(0, top);
+  }
+
+  function selectRow(tr) {
+    if (!tr) { return; }
+    current = tr.getAttribute("data-row-key");
+    var ids = (tr.getAttribute("data-findings") || "").split(" ").filter(Boolean);
+    light([current], ids.length ? ids[0] : null);
+  }
+
+  function step(delta) {
+    var all = rows();
+    if (!all.length) { return; }
+    var at = all.findIndex(function (tr) { return tr.getAttribute("data-row-key") === current; });
+    var next = at < 0 ? (delta > 0 ? 0 : all.length - 1) : Math.min(all.length - 1, Math.max(0, at + delta));
+    selectRow(all[next]);
+  }
+
+  function click(id) { var el = document.getElementById(id); if (el) { el.click(); } }
+
+  document.addEventListener("keydown", function (event) {
+    var tag = (event.target.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "textarea" || tag === "select" || event.ctrlKey || event.metaKey || event.altKey) {
+      if (event.key === "Escape") { event.target.blur(); }
+      return;
+    }
+    if (event.key === "j") { step(1); }
+    else if (event.key === "k") { step(-1); }
+    else if (event.key === "n") { click("next-link"); if (!document.getElementById("next-link")) { window.location = "/next"; } }
+    else if (event.key === "a") { click("accept-btn"); }
+    else if (event.key === "u") { click("undo-btn"); }
+    else { return; }
+    event.preventDefault();
+  });
+
+  document.addEventListener("click", function (event) {
+    var finding = event.target.closest("li.finding");
+    if (finding && !event.target.closest("button")) {
+      var key = finding.getAttribute("data-row-key");
+      var id = finding.getAttribute("data-finding");
+      var keys = key ? [key] : [];
+      document.querySelectorAll('#grid tr.row').forEach(function (tr) {
+        if ((tr.getAttribute("data-findings") || "").split(" ").indexOf(id) >= 0) { keys.push(tr.getAttribute("data-row-key")); }
+      });
+      var tr = light(keys, id);
+      if (tr) { current = tr.getAttribute("data-row-key"); }
+      return;
+    }
+    var row = event.target.closest("#grid tr.row");
+    if (row) { selectRow(row); }
+  });
+
+  document.addEventListener("htmx:afterSwap", function () {
+    if (current) {
+      var tr = document.querySelector('#grid tr.row[data-row-key="' + CSS.escape(current) + '"]');
+      if (tr) { selectRow(tr); }
+    }
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var flash = document.getElementById("flash");
+    if (!flash) { return; }
+    var xhr = event.detail.xhr;
+    flash.textContent = (xhr.responseText || xhr.statusText || "request failed").slice(0, 400);
+    flash.hidden = false;
+    setTimeout(function () { flash.hidden = true; }, 8000);
+  });
+  document.addEventListener("htmx:sendError", function () {
+    var flash = document.getElementById("flash");
+    if (flash) { flash.textContent = "The review server does not answer (stopped?)"; flash.hidden = false; }
+  });
+})();

@@ -1,0 +1,226 @@
+"""The review web app's routes over a real store converted from the shipped sample with one misprinted cell:
+pages, the CSRF token, unknown ids, a non-number in an amount cell, a correction that turns a failed table
+verified (and survives a restart of the app), undo, save as gold, the Host check and a locked store."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+from typer.testing import CliRunner
+
+from extractor.cli import app as cli
+from extractor.review.web import ReviewConfig, create_app
+from extractor.store import open_store
+from tests.conftest import REPO
+
+SAMPLE = REPO / "examples" / "zhaoxian-kegongxin-2024.txt"
+#: 支出总表 row 2014004 信访业务 prints total 32.30; the broken copy reads 23.30 (a misread digit pair).
+PRINTED = "4\t2014004\t信访业务\t32.30\t\t32.30\t"
+MISREAD = "4\t2014004\t信访业务\t23.30\t\t32.30\t"
+
+
+def broken_sample(folder: Path) -> Path:
+    """Write the sample with 2014004's total misread as 23.30 into ``folder``; return the file."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert text.count(PRINTED) == 1
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / SAMPLE.name
+    path.write_text(text.replace(PRINTED, MISREAD), encoding="utf-8")
+    return path
+
+
+def convert_into(db: Path, source: Path) -> str:
+    """Convert ``source`` into the store ``db`` (as `yusuan convert` does); return its document_id."""
+    result = CliRunner().invoke(cli, ["convert", str(source), "--db", str(db), "-q"])
+    assert result.exit_code == 0, result.output
+    with open_store(db, read_only=True) as con:
+        row = con.execute("SELECT document_id FROM documents").fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+@pytest.fixture(scope="module")
+def template_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    folder = tmp_path_factory.mktemp("review-template")
+    db = folder / "template.duckdb"
+    return db, convert_into(db, broken_sample(folder / "filings"))
+
+
+@pytest.fixture
+def store(tmp_path: Path, template_store: tuple[Path, str]) -> tuple[Path, str]:
+    """A fresh copy of the converted broken sample (each test may write corrections)."""
+    db = tmp_path / "review.duckdb"
+    shutil.copy(template_store[0], db)
+    return db, template_store[1]
+
+
+def client_for(db: Path, **config: object) -> TestClient:
+    app = create_app(ReviewConfig(db=db, allowed_hosts=("testserver",), **config))  # type: ignore[arg-type]
+    return TestClient(app)
+
+
+@pytest.fixture
+def client(store: tuple[Path, str]) -> Iterator[TestClient]:
+    with client_for(store[0], gold_dir=store[0].parent / "gold", user="tester") as test_client:
+        yield test_client
+
+
+def token(client: TestClient) -> str:
+    page = client.get("/").text
+    found = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)
+    assert found
+    return found.group(1)
+
+
+def post(client: TestClient, url: str, data: dict[str, str], with_token: bool = True) -> object:
+    headers = {"X-CSRF-Token": token(client), "HX-Request": "true"} if with_token else {"HX-Request": "true"}
+    return client.post(url, data=data, headers=headers)
+
+
+def verdict_of(html: str) -> str:
+    found = re.search(r'id="verdict" data-status="(\w+)"', html)
+    assert found, html[:2000]
+    return found.group(1)
+
+
+def test_the_documents_list_shows_verdict_counts_and_filters(client: TestClient, store: tuple[Path, str]) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and "htmx.min.js" in page.text and "zhaoxian-kegongxin-2024" in page.text
+    row = re.search(rf'<tr data-document="{store[1]}">(.*?)</tr>', page.text, re.S)
+    assert row and 'class="num hot">3<' in row.group(1)  # 3 failed parts: tables 3 and 5, card 3
+    assert "zhaoxian" in client.get("/?verdict=failed&rule=tree.item_sum").text
+    assert "No document matches." in client.get("/?agency=nowhere").text
+    assert "No document matches." in client.get("/?year=1999").text
+    assert client.get("/?sort=bogus&page=x").status_code == 200  # lenient: defaults
+
+
+def test_the_htmx_script_is_vendored_not_fetched(client: TestClient) -> None:
+    page = client.get("/").text
+    assert re.findall(r'<script src="([^"]+)"', page) == ["/static/htmx.min.js", "/static/review.js"]
+    script = client.get("/static/htmx.min.js")
+    assert script.status_code == 200 and "htmx" in script.text[:2000] and len(script.content) > 30_000
+
+
+def test_a_document_lists_its_tables_and_cards_with_verdicts(client: TestClient, store: tuple[Path, str]) -> None:
+    page = client.get(f"/documents/{store[1]}")
+    assert page.status_code == 200
+    failed = re.findall(r'<tr class="part status-failed" data-part="(\w+)" data-index="(\d+)"', page.text)
+    assert failed == [("table", "3"), ("table", "5"), ("card", "3")]
+
+
+def test_a_table_view_shows_rows_findings_and_the_page_text(client: TestClient, store: tuple[Path, str]) -> None:
+    page = client.get(f"/documents/{store[1]}/tables/3")
+    assert page.status_code == 200 and verdict_of(page.text) == "failed"
+    assert 'data-row-key="2014004"' in page.text and "tree.item_sum" in page.text
+    assert 'class="page-text"' in page.text  # a text dump has no page image: its text is shown
+    assert "<kbd>j</kbd>" in page.text  # the keys are documented on the page
+
+
+def test_a_card_view_shows_its_fields_editable(client: TestClient, store: tuple[Path, str]) -> None:
+    page = client.get(f"/documents/{store[1]}/cards/3")
+    assert page.status_code == 200 and verdict_of(page.text) == "failed"
+    assert 'data-field="spending_plan.3"' in page.text and "单位取暖费" in page.text
+
+
+@pytest.mark.parametrize("url", ["/documents/nope", "/documents/{id}/tables/99", "/documents/{id}/cards/99",
+                                 "/documents/nope/tables/0", "/no/such/page"])
+def test_unknown_ids_are_404_with_a_message(client: TestClient, store: tuple[Path, str], url: str) -> None:
+    page = client.get(url.replace("{id}", store[1]))
+    assert page.status_code == 404
+    assert "Not found" in page.text and 'id="error-message"' in page.text
+
+
+def test_a_write_without_the_pages_token_is_refused(client: TestClient, store: tuple[Path, str]) -> None:
+    url = f"/documents/{store[1]}/tables/3/corrections"
+    data = {"field": "total", "row_key": "2014004", "value": "32.30"}
+    assert client.post(url, data=data).status_code == 403
+    assert client.post(url, data=data, headers={"X-CSRF-Token": "guess"}).status_code == 403
+    assert client.post(f"/documents/{store[1]}/gold").status_code == 403
+    assert verdict_of(client.get(f"/documents/{store[1]}/tables/3").text) == "failed"  # nothing stored
+
+
+def test_a_non_number_in_an_amount_cell_is_a_clear_message_and_stores_nothing(
+        client: TestClient, store: tuple[Path, str]) -> None:
+    url = f"/documents/{store[1]}/tables/3/corrections"
+    answer = post(client, url, {"field": "total", "row_key": "2014004", "value": "32,3O"})
+    assert answer.status_code == 422  # type: ignore[attr-defined]
+    assert "not a number" in answer.text and 'class="message error"' in answer.text  # type: ignore[attr-defined]
+    added = post(client, url, {"field": "row", "name": "新行", "v_total": "abc"})
+    assert added.status_code == 422 and "total: 'abc' is not a number" in html.unescape(added.text)  # type: ignore[attr-defined]
+    assert "<h2>Corrections</h2>" not in client.get(f"/documents/{store[1]}").text
+
+
+def test_fixing_the_misread_cell_turns_the_table_verified_and_survives_a_restart(
+        client: TestClient, store: tuple[Path, str]) -> None:
+    db, document_id = store
+    url = f"/documents/{document_id}/tables/3/corrections"
+    answer = post(client, url, {"field": "total", "row_key": "2014004", "value": "32.30"})
+    assert answer.status_code == 200, answer.text  # type: ignore[attr-defined]
+    assert verdict_of(answer.text) == "verified" and "saved:" in answer.text  # type: ignore[attr-defined]
+    with client_for(db) as restarted:
+        assert verdict_of(restarted.get(f"/documents/{document_id}/tables/3").text) == "verified"
+        assert verdict_of(restarted.get(f"/documents/{document_id}/tables/5").text) == "verified"
+        document = restarted.get(f"/documents/{document_id}").text
+        assert "<h2>Corrections</h2>" in document and "tester" in document
+
+
+def test_undo_brings_the_extracted_value_back(client: TestClient, store: tuple[Path, str]) -> None:
+    document_id = store[1]
+    fixed = post(client, f"/documents/{document_id}/tables/3/corrections",
+                 {"field": "total", "row_key": "2014004", "value": "32.30"})
+    undo_url = re.search(r'hx-post="(/documents/[^"]+/undo)"', fixed.text)  # type: ignore[attr-defined]
+    assert undo_url
+    undone = post(client, undo_url.group(1), {})
+    assert undone.status_code == 200 and verdict_of(undone.text) == "failed"  # type: ignore[attr-defined]
+    assert post(client, f"/documents/{document_id}/corrections/999/undo", {}).status_code == 404  # type: ignore
+
+
+def test_save_as_gold_writes_the_corrected_record(client: TestClient, store: tuple[Path, str]) -> None:
+    db, document_id = store
+    post(client, f"/documents/{document_id}/tables/3/corrections",
+         {"field": "total", "row_key": "2014004", "value": "32.30"})
+    saved = post(client, f"/documents/{document_id}/gold", {})
+    assert saved.status_code == 200 and "saved as gold" in saved.text  # type: ignore[attr-defined]
+    gold = json.loads((db.parent / "gold" / f"{SAMPLE.stem}.json").read_text(encoding="utf-8"))
+    table = next(t for t in gold["tables"] if t["kind"] == "expenditure_summary")
+    assert next(r for r in table["rows"] if r.get("code") == "2014004")["values"]["total"] == 32.3
+
+
+def test_a_request_for_another_host_is_refused(store: tuple[Path, str]) -> None:
+    with client_for(store[0]) as local:
+        assert local.get("/", headers={"Host": "evil.example"}).status_code == 400
+
+
+HOLDER = "import duckdb, sys; con = duckdb.connect(sys.argv[1]); print('holding', flush=True); sys.stdin.read()"
+
+
+def test_a_store_another_process_writes_is_a_clear_message(client: TestClient, store: tuple[Path, str]) -> None:
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(store[0])], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        page = client.get("/")
+        assert page.status_code == 503 and "is in use by another process" in page.text
+        review = subprocess.run([sys.executable, "-m", "extractor.cli", "review", "--db", str(store[0])],
+                                cwd=REPO, capture_output=True, text=True, timeout=120)
+        assert review.returncode == 2 and review.stderr.startswith(f"error: {store[0]} is in use by another process")
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=60)
+    assert client.get("/").status_code == 200  # the app opens the store per request: usable again
+
+
+def test_review_of_a_missing_store_is_one_line(tmp_path: Path) -> None:
+    review = subprocess.run([sys.executable, "-m", "extractor.cli", "review", "--db", str(tmp_path / "no.duckdb")],
+                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert review.returncode == 2 and "no such database" in review.stderr and not (tmp_path / "no.duckdb").exists()
