@@ -5,7 +5,8 @@ file is converted again, its extracted record is the same and every correction s
 file replaces it (its rows re-read), a correction whose table, row or field is gone, or whose cell now holds a
 value other than ``old``, no longer fits: it is marked ``stale`` — kept for review, not applied, not dropped. A
 stale correction that fits again (the earlier file converted once more) becomes ``active`` again. An added row
-is stale once the extractor reads a row of the same key itself. Undone corrections stay undone.
+is stale once the extractor reads a row of the same key itself; a change to an added row follows that row's
+correction. Undone corrections stay undone.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from extractor.record.keys import base_row_key, row_keys
 from extractor.review.cells import extracted_value, same_value, table_at, table_rows
-from extractor.review.model import ADD_ROW, KIND, Correction, ReviewError
+from extractor.review.model import ADD_ROW, ADDED_PREFIX, KIND, Correction, ReviewError
 
 
 def fits(record: Mapping[str, Any], correction: Correction) -> bool:
@@ -39,10 +40,17 @@ def statuses(record: Mapping[str, Any] | None, corrections: Iterable[Correction]
     """The status each correction should have against the extracted ``record`` (None: a conversion that failed —
     nothing fits); only corrections whose status changes are returned."""
     changes: dict[int, str] = {}
-    for correction in corrections:
+    live: set[str] = set()  # the row keys of added rows whose correction stays active
+    for correction in sorted(corrections, key=lambda c: c.id):
         if correction.status == "undone":
             continue
-        status = "active" if record is not None and fits(record, correction) else "stale"
+        if correction.row_key and correction.row_key.startswith(ADDED_PREFIX):
+            fitting = record is not None and correction.row_key in live  # a change to a row a correction added
+        else:
+            fitting = record is not None and fits(record, correction)
+        status = "active" if fitting else "stale"
+        if fitting and correction.field == ADD_ROW:
+            live.add(f"{ADDED_PREFIX}{correction.id}")
         if status != correction.status:
             changes[correction.id] = status
     return changes

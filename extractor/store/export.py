@@ -49,8 +49,8 @@ def export_records(con: Connection, out: Path) -> list[Path]:
     """Write each stored record as pretty-printed JSON named ``<source_name>.json``; return the paths.
 
     A record a reviewer corrected is written corrected (``v_records_corrected``: active corrections applied,
-    verdicts re-checked); the others as extracted. Failed documents (no record) are skipped; a stem shared by two documents gets the start of
-    the document_id appended so that neither file overwrites the other.
+    verdicts re-checked); the others as extracted. Failed documents (no record) are skipped; a stem shared
+    by two documents gets the start of the document_id appended so that neither file overwrites the other.
     """
     stored = con.execute(
         "SELECT source_name, document_id, record FROM v_records_corrected ORDER BY source_name, document_id"
