@@ -74,6 +74,8 @@ class Row:
     y0: float
     cells: tuple[str, ...]
     boxes: tuple[Box | None, ...]
+    #: Per grid cell, how far its text starts from the cell's left rule, in character heights (None: blank).
+    indents: tuple[float | None, ...] = ()
 
 
 def rules_from_rects(rects: list[Box]) -> list[Rule]:
@@ -185,7 +187,7 @@ def _spread_merged(grid: Grid, bands: list[Row | None]) -> list[Row | None]:
                 source = k - 1 if order.step == 1 else k + 1
                 if open_below[min(k, source)] and not cells[k][column] and cells[source][column]:
                     cells[k][column] = cells[source][column]
-    return [Row(b.y0, tuple(c), b.boxes) if b else None for b, c in zip(bands, cells)]
+    return [Row(b.y0, tuple(c), b.boxes, b.indents) if b else None for b, c in zip(bands, cells)]
 
 
 def _join_wrapped(cells: list[list[str]], column: int, open_below: list[bool]) -> None:
@@ -213,6 +215,7 @@ def _band_row(grid: Grid, top: float, bottom: float, band: list[Word]) -> Row:
     band = [part for w in band for part in split_at(w, crossing)]
     cells = [""] * (len(grid.xs) - 1)
     boxes: list[Box | None] = [None] * (len(grid.xs) - 1)
+    indents: list[float | None] = [None] * (len(grid.xs) - 1)
     for left, right in zip(edges, edges[1:]):
         inner = [w for w in band if left <= w.cx < right or w.cx == right == edges[-1]]
         if not inner:
@@ -223,7 +226,14 @@ def _band_row(grid: Grid, top: float, bottom: float, band: list[Word]) -> Row:
                 column = _column_of(grid.xs, cell_left)
                 cells[column] = cell_text(words)
                 boxes[column] = (cell_left, top, cell_right, bottom)
-    return Row(top, tuple(cells), tuple(boxes))
+                indents[column] = text_indent(words, cell_left)
+    return Row(top, tuple(cells), tuple(boxes), tuple(indents))
+
+
+def text_indent(words: list[Word], left: float) -> float:
+    """How far a cell's first line starts from the cell's left edge, in character heights (an indented item)."""
+    first = visual_lines(words)[0][0]
+    return round((first.x0 - left) / max(first.y1 - first.y0, 1.0), 2)
 
 
 def _char_weight(ch: str) -> float:

@@ -58,7 +58,7 @@ def read_pdf(paths: Sequence[Path], ocr: str = "auto") -> TextDocument:
                 if reading.ocr:
                     ocr_pages.append(number)
                 for row in reading.rows:
-                    lines.append(Line(len(lines) + 1, number, row.cells, row.boxes, origin))
+                    lines.append(Line(len(lines) + 1, number, row.cells, row.boxes, origin, row.indents))
             page_base += document.page_count
     if not any(line.text for line in lines):
         if ocr == "off":

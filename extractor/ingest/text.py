@@ -31,6 +31,8 @@ class Line:
     boxes: tuple[tuple[float, float, float, float] | None, ...] = ()
     #: How the line was read: "text" (a dump or a text layer) or "ocr" (recognised from the page image).
     origin: str = "text"
+    #: Per cell of a ruled grid, how far its text is indented from the cell's left rule, in character heights.
+    indents: tuple[float | None, ...] = ()
 
     @property
     def text(self) -> str:

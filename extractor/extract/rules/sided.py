@@ -90,41 +90,79 @@ def enumerator_level(raw: str) -> int | None:
     return next((level for level, pattern in enumerate(_LEVELS, start=1) if pattern.match(text)), None)
 
 
-def _prefixed_names(items: list[Item], lanes: list[object] | None = None) -> list[str]:
+def _prefixed_names(items: list[Item], lanes: list[object] | None = None,
+                    indents: list[float | None] | None = None) -> list[str]:
     """Name each item; a sub-item takes its immediate parent's name as a prefix ("parent/item").
 
     Parents are told by the enumerators (一、 > (一) > 1. > (1) > 其中), per side (per printed column
     where a side prints several). An unnumbered heading after 本年收入合计 (年初财政拨款结转和结余) is the
     parent of what follows; an unnumbered item between 一、 and 二、 is a sub-item of the 一、 item. A plain
-    grouping heading (本年收入 …) gives no prefix.
+    grouping heading (本年收入 …) gives no prefix. Where a grid prints the items of a side indented by level
+    (一、类 / 款 one step in / 项 two steps in: ``indents``), an unnumbered item set deeper than an item above
+    it is that item's sub-item.
     """
     lanes = lanes or [side for side, _, _ in items]
-    stacks: dict[object, list[tuple[float, str]]] = {}
+    indents = indents or [None] * len(items)
+    stacks: dict[object, list[tuple[float, str, float | None]]] = {}
     after_total: dict[object, bool] = {}
     later = {lane: _numbered_later([seg for (_, seg, _), ln in zip(items, lanes) if ln == lane])
              for lane in set(lanes)}
+    stepped = _stepped_lanes(items, lanes, indents)
     seen: dict[object, int] = {}
     names: list[str] = []
-    for (side, seg, _), lane in zip(items, lanes):
+    for (side, seg, _), lane, indent in zip(items, lanes, indents):
         at = seen[lane] = seen.get(lane, -1) + 1
         stack = stacks.setdefault(lane, [])
         name, level = seg.name, enumerator_level(seg.raw)
         if any(w in name for w in _TOTAL_WORDS):
             stack.clear()
             after_total[lane] = True
+        elif (level is None and lane in stepped and indent is not None and not after_total.get(lane)
+              and (parent := _indent_parent(stack, indent)) is not None):
+            stack.append((parent[0] + _STEP, name, indent))
+            name = _child(side, parent[1], name)
         elif level is None and not after_total.get(lane) and stack and stack[-1][0] == 1 and later[lane][at]:
             name = _child(side, stack[-1][1], name)
         elif level is None:
-            stack[:] = [(_UNNUMBERED if after_total.get(lane) else _PLAIN, name)]
+            stack[:] = [(_UNNUMBERED if after_total.get(lane) else _PLAIN, name, indent)]
         else:
             while stack and stack[-1][0] >= level:
                 stack.pop()
-            parent = stack[-1][1] if stack else None
-            stack.append((level, name))
-            if parent:
-                name = _child(side, parent, name)
+            parent_name = stack[-1][1] if stack else None
+            stack.append((level, name, indent))
+            if parent_name:
+                name = _child(side, parent_name, name)
         names.append(name)
     return names
+
+
+_STEP = 0.01  # the level of an item placed by indentation: just below its parent's
+#: Indentation steps told apart (in character heights), and the deepest indent read as a level, not centring.
+_INDENT_STEP, _MAX_INDENT = 0.5, 4.0
+
+
+def _indent_parent(stack: list[tuple[float, str, float | None]], indent: float,
+                   ) -> tuple[float, str, float | None] | None:
+    """Pop the items set as deep as ``indent`` or deeper; return the nearest one set shallower, if any."""
+    while stack and stack[-1][2] is not None and stack[-1][2] > indent - _INDENT_STEP:
+        stack.pop()
+    if stack and stack[-1][2] is not None:
+        return stack[-1]
+    return None
+
+
+def _stepped_lanes(items: list[Item], lanes: list[object], indents: list[float | None]) -> set[object]:
+    """The lanes whose items before the total are set at two or more indentation steps, all within a few
+    characters of the cell's left rule (a level-indented list, not names centred in their cells)."""
+    found: dict[object, list[float]] = {}
+    closed: set[object] = set()
+    for (_, seg, _), lane, indent in zip(items, lanes, indents):
+        if any(w in seg.name for w in _TOTAL_WORDS):
+            closed.add(lane)
+        elif lane not in closed and indent is not None:
+            found.setdefault(lane, []).append(indent)
+    return {lane for lane, values in found.items()
+            if max(values) <= _MAX_INDENT and max(values) - min(values) >= _INDENT_STEP}
 
 
 def _child(side: str, parent: str, name: str) -> str:
@@ -152,15 +190,52 @@ def grid_sided_rows(kind: str, body: GridBody) -> list[dict]:
     items: list[Item] = []
     values: list[dict] = []
     lanes: list[object] = []
+    indents: list[float | None] = []
     for line in body.rows:
         for column, seg, amounts in _grid_items(line):
             side = "income" if column < split else "expenditure"
             items.append((side, seg, RawRow(None, list(line.cells), [line])))
             values.append(_side_values(kind, side, amounts, keys))
             lanes.append((side, column))
-    names = _prefixed_names(items, lanes)
-    return [{"side": side, "name": name, "values": vals, "provenance": provenance(row.lines[0])}
-            for (side, _, row), name, vals in zip(items, names, values) if name]
+            indents.append(line.indents[column] if column < len(line.indents) else None)
+    names = _prefixed_names(items, lanes, indents)
+    stepped = _stepped_lanes(items, lanes, indents)
+    rows = []
+    for (side, _, row), name, vals, lane, indent in zip(items, names, values, lanes, indents):
+        if name:
+            rows.append({"side": side, "name": name, "values": vals, "provenance": provenance(row.lines[0])})
+            if lane in stepped and indent is not None:
+                rows[-1]["provenance"]["indent"] = indent  # for a continuation on the next page (merge)
+    return rows
+
+
+def continue_indented(before: list[dict], rows: list[dict]) -> None:
+    """A summary continued on a new page under its repeated title: the first items of a level-indented side
+    (款/项 whose 类 printed on the page before) take their parent from the rows before the break."""
+    for side in ("income", "expenditure"):
+        stack: list[tuple[float, str]] = []
+        for row in (r for r in before if r.get("side") == side):
+            indent = row.get("provenance", {}).get("indent")
+            if any(w in row["name"] for w in _TOTAL_WORDS):
+                stack = []
+            elif indent is not None:
+                _pop_deeper(stack, indent)
+                stack.append((indent, row["name"].split("/")[-1]))
+        for row in (r for r in rows if r.get("side") == side):
+            indent = row.get("provenance", {}).get("indent")
+            if indent is None or any(w in row["name"] for w in _TOTAL_WORDS):
+                break
+            _pop_deeper(stack, indent)
+            if not stack:
+                break  # a first-level item: the rows from here were named on their own page
+            if "/" not in row["name"]:
+                row["name"] = _child(side, stack[-1][1], row["name"])
+            stack.append((indent, row["name"].split("/")[-1]))
+
+
+def _pop_deeper(stack: list[tuple[float, str]], indent: float) -> None:
+    while stack and stack[-1][0] > indent - _INDENT_STEP:
+        stack.pop()
 
 
 def _second_name_column(body: GridBody) -> int:
