@@ -25,7 +25,7 @@ from extractor.record.normalize import normalize_text
 from extractor.regions.model import Region
 from extractor.validate import coverage_cards, coverage_tables
 from extractor.validate.coverage_tokens import region_tokens
-from extractor.validate.rules_common import Finding, Rule, Site, TableView, make_finding, table_views
+from extractor.validate.rules_common import Finding, Rule, Site, TableView, make_finding, row_values, table_views
 from extractor.validate.rules_summary import split_side
 
 UNCHECKED = "unchecked"
@@ -165,13 +165,24 @@ def total_findings(view: TableView, lines: Sequence[Line]) -> list[Finding]:
     site = Site(view.kind, None, None, view.title)
     printed = next((line for line in lines if _TOTAL_LINE.match(normalize_text(line.text))
                     and any(t.formatted and not t.zero for t in region_tokens([line]))), None)
-    if printed is not None:
+    if printed is not None and not _read_across(view, printed):
         return [make_finding(MISSING_TOTAL, Site(view.kind, None, None, view.title, printed.page), None, None,
                              f"{view.title}: 合计 printed on page {printed.page} but not in the table")]
     if view.kind == "three_public_expenditure":
         return []
     return [make_finding(NO_TOTAL, site, None, None, f"{view.title}: no 合计 row printed or read: its tree sums "
                                                      "are not anchored to a total")]
+
+
+def _read_across(view: TableView, line: Line) -> bool:
+    """A 三公 table printed with its items as columns is read from its 合计 line: each figure of that line is a
+    row's value (小计, 公务接待费 …), so the printed 合计 is in the table, across its rows."""
+    if view.kind != "three_public_expenditure":
+        return False
+    values = [v for i in view.indices() for v in row_values(view.rows[i]).values()]
+    figures = [t.value for t in region_tokens([line]) if not t.zero]
+    return bool(figures) and all(any(isinstance(v, (int, float)) and abs(v - f) < 0.005 for v in values)
+                                 for f in figures)
 
 
 def _sided_totals(view: TableView, lines: Sequence[Line]) -> list[Finding]:

@@ -237,7 +237,8 @@ def check_table_coverage(view: TableView, lines: Sequence[Line]) -> TableCoverag
     first_row_line = min((t.line for p in placements for t in p.tokens.values()), default=None)
     keyed = _keyed_columns(ledger, _lost_keys(view, lines, first_row_line))
     row_lines = {t.line for i, t in enumerate(ledger.tokens) if i in ledger.used}
-    leftovers = [t for i, t in enumerate(ledger.tokens) if i not in ledger.used]
+    restated = unit_breakdown(ledger, horizontal)
+    leftovers = [t for i, t in enumerate(ledger.tokens) if i not in ledger.used and i not in restated]
     for token in leftovers:
         if token.line in horizontal:
             if not token.zero and not _other_half(token, ledger):
@@ -277,6 +278,32 @@ def _accept_horizontal(view: TableView, placements: list[_Placed]) -> set[int]:
         if placed.tokens and min(t.line for t in placed.tokens.values()) in shared:
             placed.label_ok = True
     return shared
+
+
+def unit_breakdown(ledger: _Ledger, horizontal: set[int]) -> set[int]:
+    """The figures of the lines printed under a horizontal line the rows took (a 三公 table by unit: its 合计
+    line, then one line per 预算单位) that restate it column by column: every figure stands in one of its
+    columns and, summed over those lines, each column gives the horizontal line's figure. Return their tokens."""
+    found: set[int] = set()
+    for line in sorted(horizontal):
+        taken = [t for t in ledger.tokens if t.line == line and t.order in ledger.used]
+        below = [n for n in sorted({t.line for t in ledger.tokens if t.line > line} - horizontal)
+                 if _all_free(ledger, n) and _within_columns(ledger.free_on(n), taken)]
+        tokens = [t for n in below for t in ledger.free_on(n)]
+        if tokens and taken and all(
+                abs(sum(t.value for t in tokens if _same_column(t, h)) - h.value) < SAME for h in taken):
+            found.update(t.order for t in tokens)
+    return found
+
+
+def _all_free(ledger: _Ledger, line: int) -> bool:
+    """True when every figure of the line is free (no row took one)."""
+    return all(i not in ledger.used for i in ledger.by_line.get(line, []))
+
+
+def _within_columns(tokens: list[Token], columns: list[Token]) -> bool:
+    return any(not t.zero for t in tokens) and all(
+        t.zero or any(_same_column(t, c) for c in columns) for t in tokens)
 
 
 def _other_half(token: Token, ledger: _Ledger) -> bool:

@@ -164,8 +164,18 @@ class TableView:
         return Site(self.kind, self.keys[index], value_key, label or self.label(index), row_page(self.rows[index]))
 
     def total_index(self) -> int | None:
-        """Return the index of the 合计 row, or None."""
-        return next((i for i, row in enumerate(self.rows) if is_total_row(row)), None)
+        """Return the index of the 合计 row; without one, of the row of the one budget unit the table is
+        listed for (see ``unit_total_index``); else None."""
+        found = next((i for i, row in enumerate(self.rows) if is_total_row(row)), None)
+        return found if found is not None else self.unit_total_index()
+
+    def unit_total_index(self) -> int | None:
+        """A table listed for one budget unit and printing no 合计 (预算单位 | 科目编码 | 科目名称 …) heads its
+        classification rows with the unit's own row, which is the table's total: the first row, named and
+        without code, when every other row carries a code (or is the table's only row)."""
+        if not self.rows or self.code(0) or not self.name(0) or self.rows[0].get("side"):
+            return None
+        return 0 if all(self.code(i) for i in range(1, len(self.rows))) else None
 
     def code_index(self) -> dict[str, int]:
         """Return code → index of its first row."""

@@ -92,6 +92,8 @@ def _row(kind: str, line: Line, roles: Columns, parts: list[str] | None = None, 
         name = normalize_name(code_text)  # 合计 printed in the code column
     if not name:
         name = next((n for c in line.cells if (n := normalize_name(c)) in _TOTAL_NAMES), "")
+    if not name and code is None:
+        name = unit_name(line, roles)
     if kind == "three_public_expenditure":
         name = three_public_name(name)
     entry: dict = {"name": name, "values": _values(line, roles)}
@@ -101,6 +103,14 @@ def _row(kind: str, line: Line, roles: Columns, parts: list[str] | None = None, 
     if code is None and any(parts) and all(p.isdigit() for p in parts if p):
         entry["provenance"]["code_levels"] = parts  # a lower level whose parents printed on an earlier page
     return entry
+
+
+def unit_name(line: Line, roles: Columns) -> str:
+    """The budget unit a row without code or name stands for: the text of a column the table does not read as
+    code, name or value (预算单位 | 科目编码 | 科目名称 …: the unit's own row heads its classification rows)."""
+    taken = {*roles.codes, roles.name, *roles.values}
+    return next((normalize_name(cell) for i, cell in enumerate(line.cells)
+                 if i not in taken and cell.strip() and parse_amount(cell) is None and not is_code(cell.strip())), "")
 
 
 def join_code_parts(parts: list[str]) -> str:

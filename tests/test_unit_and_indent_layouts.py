@@ -1,0 +1,115 @@
+"""Layouts of Shenzhen, Changsha, Shanghai and Jiangsu tables (issue 14), on ruled tables drawn at test time
+(tests/grid_pdf.py) and on the real filings where ../shared has them: each test pins one layout rule that once
+left a table failed or unverified although the filing adds up, with a violated twin that still fails."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractor.pipeline import convert_file
+from tests.conftest import PDFS_DIR, needs_shared
+from tests.grid_pdf import UP, Span, save_pages
+
+SUMMARY = "收支总表"
+SUMMARY_WIDTHS = [150, 70, 170, 70]
+SUMMARY_HEADER = [["项目", "预算数", "项目", "预算数"]]
+
+
+def _convert(path: Path) -> tuple[dict[str, dict], list[dict]]:
+    result = convert_file(path)
+    assert result.record is not None, result.error
+    return {t["kind"]: t for t in result.record["tables"]}, result.findings
+
+
+def _errors(findings: list[dict], kind: str) -> set[str]:
+    return {f["rule_id"] for f in findings if f["severity"] == "error" and f.get("table_kind") == kind}
+
+
+def _indented_summary() -> list[dict]:
+    """收支总表 whose expenditure side lists 类 (一、…), 款 one step in and 项 two steps in, continued on a second
+    page under the repeated title with the 款 and 项 of the class that closed the first page."""
+    first = [["一、财政拨款", "4,684.30", "一、一般公共服务支出", "3,459.13"],
+             ["", "", "  信访事务", "3,459.13"],
+             ["", "", "    行政运行", "1,866.84"],
+             ["", "", "    信访业务", "1,592.29"],
+             ["", "", "二、住房保障支出", "1,225.17"]]
+    second = [["", "", "  住房改革支出", "1,225.17"],
+              ["", "", "    住房公积金", "671.84"],
+              ["", "", "    购房补贴", "553.33"],
+              ["本年收入合计", "4,684.30", "本年支出合计", "4,684.30"],
+              ["收入总计", "4,684.30", "支出总计", "4,684.30"]]
+    return [dict(title=SUMMARY, rows=SUMMARY_HEADER + first, widths=SUMMARY_WIDTHS),
+            dict(title=SUMMARY, rows=SUMMARY_HEADER + second, widths=SUMMARY_WIDTHS)]
+
+
+def test_an_item_indented_under_another_is_its_sub_item_across_a_page_break(tmp_path: Path) -> None:
+    tables, findings = _convert(save_pages(tmp_path / "t.pdf", _indented_summary()))
+    names = [r["name"] for r in tables["income_expenditure_summary"]["rows"] if r["side"] == "expenditure"]
+    assert names == ["一般公共服务支出", "一般公共服务支出/信访事务", "信访事务/行政运行", "信访事务/信访业务",
+                     "住房保障支出", "住房保障支出/住房改革支出", "住房改革支出/住房公积金", "住房改革支出/购房补贴",
+                     "本年支出合计", "支出总计"]
+    assert tables["income_expenditure_summary"]["verdict"]["status"] == "verified"
+    assert not {r for r in _errors(findings, "income_expenditure_summary") if r.startswith("summary.")}
+
+
+def test_a_class_that_breaks_the_sum_still_fails_beside_its_indented_items(tmp_path: Path) -> None:
+    pages = _indented_summary()
+    pages[0]["rows"][-1][3] = "1,300.00"  # 二、住房保障支出 no longer adds up with 一、 to 本年支出合计
+    _, findings = _convert(save_pages(tmp_path / "t.pdf", pages))
+    assert "summary.current_expenditure" in _errors(findings, "income_expenditure_summary")
+
+
+def _unit_table(unit_total: str = "80.00") -> list[dict]:
+    """支出总表 listed for one budget unit and printing no 合计: 预算单位 | 科目编码 | 科目名称 | amounts, the unit's
+    own row first, then the classification rows with the unit column blank."""
+    rows = [["预算单位", "科目编码", "科目名称", "支出总计", "基本支出", "项目支出"],
+            ["某某局", "", "", unit_total, "50.00", "30.00"],
+            ["", "201", "一般公共服务支出", "80.00", "50.00", "30.00"],
+            ["", "20140", "信访事务", "80.00", "50.00", "30.00"],
+            ["", "2014001", "行政运行", "50.00", "50.00", "0.00"],
+            ["", "2014004", "信访业务", "30.00", "0.00", "30.00"]]
+    return [dict(title="支出总表", rows=rows, widths=[90, 70, 150, 70, 70, 70])]
+
+
+def test_the_one_units_row_anchors_a_table_printing_no_total(tmp_path: Path) -> None:
+    tables, findings = _convert(save_pages(tmp_path / "t.pdf", _unit_table()))
+    table = tables["expenditure_summary"]
+    assert table["rows"][0]["name"] == "某某局" and table["rows"][0]["code"] is None
+    assert not [f for f in findings if f["rule_id"] == "coverage.no_total"]
+    assert table["verdict"]["status"] == "verified", table["verdict"]
+    tables, findings = _convert(save_pages(tmp_path / "u.pdf", _unit_table(unit_total="90.00")))
+    assert "tree.total_sum" in _errors(findings, "expenditure_summary")
+
+
+def _three_public_by_unit(unit_row: tuple[str, ...]) -> list[dict]:
+    """“三公” table with its items as columns and one row per department under the 合计 row."""
+    rows = [["部门名称", Span("三公经费预算数(财政拨款)", 6)],
+            [UP, "小计", "公务接待费", "因公出国(境)费", "公务用车购置及运行费", "其中:公务用车购置", "其中:公务用车运行费"],
+            ["合计", "8.00", "3.00", "", "5.00", "", "5.00"],
+            ["某某局", *unit_row]]
+    return [dict(title="2026年一般公共预算“三公”经费支出情况表", rows=rows, widths=[120] + [80] * 6)]
+
+
+def test_the_units_rows_of_a_three_public_table_restate_its_total(tmp_path: Path) -> None:
+    tables, findings = _convert(save_pages(tmp_path / "t.pdf", _three_public_by_unit(
+        ("8.00", "3.00", "", "5.00", "", "5.00"))))
+    assert not _errors(findings, "three_public_expenditure")
+    assert tables["three_public_expenditure"]["verdict"]["status"] == "verified"
+    _, findings = _convert(save_pages(tmp_path / "u.pdf", _three_public_by_unit(
+        ("9.00", "4.00", "", "5.00", "", "5.00"))))
+    assert "coverage.unplaced_amount" in _errors(findings, "three_public_expenditure")
+
+
+SHENZHEN = PDFS_DIR / "cities" / "深圳" / "2026年深圳市信访局部门预算.pdf"
+CHANGSHA = PDFS_DIR / "cities" / "长沙" / "2026年长沙市信访局部门预算.pdf"
+
+
+@pytest.mark.slow
+@needs_shared(SHENZHEN, CHANGSHA, what="the Shenzhen and Changsha PDFs (pdfs/cities/)")
+@pytest.mark.parametrize("path", [SHENZHEN, CHANGSHA], ids=["shenzhen", "changsha"])
+def test_the_city_filings_tables_of_the_eleven_kinds_are_verified(path: Path) -> None:
+    tables, _ = _convert(path)
+    statuses = {kind: t["verdict"]["status"] for kind, t in tables.items() if kind != "other"}
+    assert set(statuses.values()) == {"verified"}, statuses
