@@ -65,3 +65,27 @@ def test_a_breakdown_by_type_is_still_checked_on_its_own() -> None:
     assert _errors(record) == set()
     setv(IES, "expenditure:项目支出", amount=40)(record)
     assert "summary.current_expenditure" in _errors(record)
+
+
+def _blank_heading_over_items(record: Record) -> None:
+    """Xi'an's 收支总表: 1、财政拨款 printed blank over its (1)(2) items (so not kept: the items stay
+    prefixed 财政拨款/…), a 其中 under (1), then 2、… items with amounts."""
+    rows = [r for r in table(record, IES)["rows"] if r["side"] == "expenditure"]
+    rows += [_sided("income", "财政拨款/一般公共预算拨款收入", amount=100),
+             _sided("income", "一般公共预算拨款收入/专项资金列入部门预算的项目", amount=40),
+             _sided("income", "财政拨款/政府性基金收入", amount=0), _sided("income", "其他收入", amount=0),
+             _sided("income", "本年收入合计", amount=100), _sided("income", "上年结转结余", amount=10),
+             _sided("income", "收入总计", amount=110)]
+    table(record, IES)["rows"] = rows
+
+
+def test_sub_rows_of_a_heading_printed_blank_stand_in_the_list() -> None:
+    record = base_record()
+    _blank_heading_over_items(record)
+    assert _errors(record) == set()
+    setv(IES, "income:财政拨款/一般公共预算拨款收入", amount=80)(record)
+    assert "summary.current_income" in _errors(record)
+    record = base_record()
+    _blank_heading_over_items(record)
+    setv(IES, "income:一般公共预算拨款收入/专项资金列入部门预算的项目", amount=50)(record)
+    assert _errors(record) == set()  # a sub-row of a kept row is inside its parent, never added beside it

@@ -63,6 +63,8 @@ _CONTINUATION_REACH = 8
 _KEYED_SHARE = 3
 #: Rows sharing one printed line in a table that is not two-sided: a table printed horizontally.
 _HORIZONTAL_ROWS = 3
+#: Share of the narrower x extent two figures must overlap by to stand in one column.
+_COLUMN_OVERLAP = 0.5
 #: Bare integers up to this many digits are ordinals (序号/行次/栏次), quantities or page numbers.
 _SMALL_DIGITS = 2
 
@@ -314,9 +316,20 @@ def _other_half(token: Token, ledger: _Ledger) -> bool:
     return 2 * taken == len(on_line)
 
 
+def _under(token: Token, header: Token) -> bool:
+    """A figure printed under a header cell: their x extents overlap at all (or the same cell of a dump)."""
+    if token.span is not None and header.span is not None:
+        return token.span[0] < header.span[1] and header.span[0] < token.span[1]
+    return token.cell == header.cell
+
+
 def _same_column(a: Token, b: Token) -> bool:
+    """Two figures stand in one column when their x extents overlap over most of the narrower one: a grid
+    drawn a few points further right on the next page does not put a cell over its left neighbour's."""
     if a.span is not None and b.span is not None:
-        return a.span[0] < b.span[1] and b.span[0] < a.span[1]
+        overlap = min(a.span[1], b.span[1]) - max(a.span[0], b.span[0])
+        narrower = min(a.span[1] - a.span[0], b.span[1] - b.span[0])
+        return overlap > 0 and overlap >= _COLUMN_OVERLAP * narrower
     return a.cell == b.cell
 
 
@@ -369,7 +382,7 @@ class _Columns:
     lost: tuple[Token, ...] = ()
 
     def keyed(self, token: Token) -> bool:
-        if not self.known or any(_same_column(token, header) for header in self.lost):
+        if not self.known or any(_under(token, header) for header in self.lost):
             return True
         column = [t for t in self.tokens if ((t.formatted and not t.zero) or t.order in self.used)
                   and _same_column(t, token)]

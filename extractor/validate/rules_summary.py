@@ -100,7 +100,9 @@ class Side:
 
 def split_side(view: TableView, side: str) -> Side:
     """Sort one side's top-level rows into body groups, totals, grouping headings and carry rows; each "/"
-    sub-row is filed under its parent (the last top-level row of that name printed above it, else the first)."""
+    sub-row is filed under its parent (the last top-level row of that name printed above it, else the first).
+    A sub-row whose parent is no row (a heading printed blank, such as Xi'an's 1、财政拨款 over its (1)(2)(3)
+    items, is not kept) stands in the list itself, unless its parent is another sub-row."""
     found = Side(side)
     rows = [i for i in view.indices() if view.rows[i].get("side") == side]
     first: dict[str, int] = {}
@@ -108,13 +110,17 @@ def split_side(view: TableView, side: str) -> Side:
         if "/" not in (view.rows[i].get("name") or ""):
             first.setdefault(view.name(i), i)
     last: dict[str, int] = {}
+    tails = {normalize_name(raw.rsplit("/", 1)[-1]) for i in rows if "/" in (raw := view.rows[i].get("name") or "")}
     for i in rows:
         raw = view.rows[i].get("name") or ""
         if "/" in raw:
-            head = normalize_name(raw.split("/", 1)[0])
+            head, tail = (normalize_name(part) for part in raw.rsplit("/", 1))
             parent = last.get(head, first.get(head))
             if parent is not None:
                 found.children.setdefault(parent, []).append(i)
+            elif head not in tails:  # its parent printed blank, so not kept: the sub-row stands in the list
+                last[tail] = i
+                _file_row(found, i, tail)
             continue
         name = view.name(i)
         last[name] = i

@@ -42,10 +42,11 @@ class GridBody:
     width: int
 
     def column_headers(self) -> list[str]:
-        """Return each column's header text (header lines aligned to the rows, joined top-down)."""
+        """Return each column's header text (header lines aligned to the rows, joined top-down; a 栏次 row
+        numbering the columns is not header text)."""
         texts = [""] * self.width
         for line in self.header:
-            if len(line.cells) == self.width:
+            if len(line.cells) == self.width and not column_numbers(line):
                 for i, cell in enumerate(line.cells):
                     if not texts[i].endswith(_compact(cell)):  # a cell merged down repeats its text
                         texts[i] += _compact(cell)

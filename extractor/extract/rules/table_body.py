@@ -14,6 +14,7 @@ from extractor.ingest.text import Line
 from extractor.record.normalize import HANZI
 
 _COLUMN_LABEL = re.compile(rf"^[{HANZI}]{{1,3}}$")
+_PLACEHOLDER = re.compile(r"^[*＊]+$")
 _PAGE_HEADER_WORDS = ("预算年度", "单位:万元", "单位:元", "单位:千元", "金额单位")
 _DECIMAL = re.compile(r"(?<![\d.])\d+\.\d+(?![\d.])")
 _AGENCY = re.compile(rf"^(\d{{3,6}})\s*[{HANZI}]")
@@ -56,6 +57,8 @@ class TableBody:
 def column_numbers(line: Line) -> int:
     """Return n when the line is a 栏次 row numbering the columns 1..n, else 0."""
     tokens = line.text.split()
+    while tokens and _PLACEHOLDER.match(tokens[0]):
+        tokens = tokens[1:]  # "** ** 1 2 3": the label columns of a 栏次 row marked with asterisks
     if tokens and not tokens[0].isdigit():
         if not _COLUMN_LABEL.match(tokens[0]):
             return 0

@@ -34,6 +34,8 @@ def extract_table(region: Region, layout: str) -> dict:
     elif layout in GRID_LAYOUTS and not _numbered_rows(region.lines):
         grid = split_grid(region.lines[1:])
         rows, notes = _grid_rows_for(kind, grid), grid.notes
+        if kind in CODED_KINDS:
+            _complete_short_codes(rows)
     else:
         body = split_body(region.lines[1:], layout != "plain")
         header = " ".join(line.text for line in body.header)
@@ -99,6 +101,22 @@ def _resolve_levels(before: list[dict], rows: list[dict]) -> None:
             code = join_code_parts(inherit_levels(list(levels), context))
             if is_code(code):
                 row["code"] = last = code
+
+
+def _complete_short_codes(rows: list[dict]) -> None:
+    """One code column printing a 款 as its own two digits ("10" under 201) and each 项 in full (2011007):
+    the 款 is the 类 above it and those digits, when the next full code starts with that (20110)."""
+    group = ""
+    for at, row in enumerate(rows):
+        code = row.get("code") or ""
+        levels = row.get("provenance", {}).get("code_levels")
+        if len(code) == 3:
+            group = code
+        elif not code and group and levels and len(levels) == 1 and len(levels[0]) == 2:
+            following = next((r["code"] for r in rows[at + 1:] if r.get("code")), "")
+            if len(following) == 7 and following.startswith(group + levels[0]):
+                row["code"] = group + levels[0]
+                row["provenance"].pop("code_levels")
 
 
 def _title(region: Region) -> str:
