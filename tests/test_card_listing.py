@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from extractor.cards.interpret.listing import listing_columns, parse_indicator_text, read_listing
+from extractor.cards.interpret.listing import parse_indicator_text, read_listing
+from extractor.cards.read.parts import listing_columns, listing_rows
 from extractor.cards.vocabulary import LISTING_COLUMNS
 from extractor.ingest.text import Line
 from extractor.record.normalize import normalize_text
@@ -47,10 +48,10 @@ def test_a_listing_row_per_project_is_a_card_and_subtotals_are_not() -> None:
         _line(6, "环保监督检查员经费（越\n秀区）", "238.00", "238.00", "", "", "通过开展…\n全面提升。", RUNNING_TEXT),
         _line(7, "环保监督检查员经费（海珠区）", "619.50", "600.00", "", "19.50", "通过开展…", RUNNING_TEXT),
     ]
-    cards = read_listing(lines)
+    cards = read_listing(listing_rows(lines) or [])
     assert cards is not None
     assert [c.name for c in cards] == ["环保监督检查员经费（越秀区）", "环保监督检查员经费（海珠区）"]
-    first, second = (c.record() for c in cards)
+    first, second = (c.record(k) for k, c in enumerate(cards, start=1))
     assert first["budget"] == {"total": 238.0, "fiscal": 238.0, "other": None}
     assert second["budget"] == {"total": 619.5, "fiscal": 600.0, "other": 19.5}
     assert first["goals"] == ["通过开展…全面提升。"]
@@ -67,9 +68,9 @@ def test_a_listing_row_per_indicator_joins_sign_value_and_unit_into_one_card() -
         _line(3, *project, "门户网站和政务新媒体访问量", "≥", "2000", "万人次", "5"),
         _line(4, *project, "年度预算执行率", "=", "100", "%", "10"),
     ]
-    cards = read_listing(lines)
+    cards = read_listing(listing_rows(lines) or [])
     assert cards is not None and len(cards) == 1
-    card = cards[0].record()
+    card = cards[0].record(1)
     assert card["budget"] == {"total": None, "fiscal": 8534.17, "other": None}
     assert [(i["level1"], i["level3"], i["value"]) for i in card["indicators"]] == [
         (None, "咨询一次性解答率", "≥70%"), (None, "门户网站和政务新媒体访问量", "≥2000万人次"), (None, "年度预算执行率", "=100%")]
@@ -78,7 +79,7 @@ def test_a_listing_row_per_indicator_joins_sign_value_and_unit_into_one_card() -
 def test_a_table_without_a_project_name_and_indicator_column_is_no_listing() -> None:
     whole_department = [_line(1, "部门名称", "某局"), _line(2, "年度总体目标", "完成各项工作"),
                         _line(3, "一级指标", "二级指标", "三级指标", "指标值")]
-    assert read_listing(whole_department) is None
+    assert listing_rows(whole_department) is None
     assert listing_columns(_line(1, "项目名称", "信息化运行维护")) is None
 
 

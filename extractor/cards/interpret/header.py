@@ -1,4 +1,5 @@
-"""Read a card's header block: project code and name, budget, fund use, spending plan and goals.
+"""Interpret step, header blocks: a card's header block → project code and name, budget, fund use,
+spending plan and goals.
 
 The block is found by its printed labels (项目编码, 项目名称, 预算数, 资金支出计划, 绩效目标), which
 every layout keeps; only the spending plan needs cell positions, and a plain dump that lost them
@@ -11,31 +12,28 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from extractor.cards.read.grid import is_header_label
+from extractor.cards.interpret.fields import PLAN_SLOTS
+from extractor.cards.read.grid import flat_text, is_header_label
 from extractor.cards.vocabulary import (
     BUDGET_LABELS,
     FUND_USE_LABEL,
+    GOALS_LABEL,
     OTHER_HEADER_LABELS,
-    PROJECT_NAME_LABELS,
     UNNUMBERED_GOALS_LABELS,
+    name_label,
 )
 from extractor.ingest.text import Line
 from extractor.record.normalize import normalize_text
 from extractor.record.numbers import parse_amount
 
-PLAN_SLOTS = 4
 _CODE_LABEL, _NAME_LABEL = "项目编码", "项目名称"
 _BLOCK_LABELS = ("预算规模", "资金用途", "预算数", "年度资金总额", "资金支出计")
 _PLAN_LABEL = "资金支出计"
 _FUND_USE_LABEL = re.compile(r"^\s*(?:预\s*算\s*规\s*模\s*及\s*)?资\s*金\s*用\s*途\s*[:：]?\s*")
 _MONTH = re.compile(r"(\d{1,2})\s*月\s*[底末]")
 _NUMBER = r"(\d[\d,]*(?:\.\d+)?)"
-_GOALS_LABEL = re.compile(r"^(?:(?:年度|当年)(?:总体|总)?(?:绩效)?|总体(?:绩效)?|绩效)目标(?!表)\s*[:：]?")
 _GOAL_ENUMERATOR = re.compile(r"^\s*(?:\d{1,2}\s*[.、．](?!\d)|[(（]\d{1,2}[)）]|目标\d{1,2}\s*[:：])\s*")
 _ITEM_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.、．]\s*")
-_INDICATOR_HEADER = ("一级指标", "二级指标")
-_INDICATOR_NAME_HEADER = ("三级指标", "指标名称")
-_VALUE_HEADER = "指标值"
 #: Another label printed in a later cell of the name's line ("项目名称 | X | 主管部门 | Y") ends the name.
 _NEXT_CELL_LABEL = re.compile(r"(?:^|\s+)(?=(?:" + "|".join(OTHER_HEADER_LABELS) + "))")
 _BRACKETS = {"(": "[(（]", ")": "[)）]"}
@@ -56,31 +54,6 @@ class CardHeader:
     goals: list[str] = field(default_factory=list)
 
 
-def flat_text(line: Line) -> str:
-    """Return a line's text with wrapped cell text joined (no line breaks) and cells space-separated."""
-    return " ".join(_join_wraps(c) for c in line.cells if c.strip())
-
-
-def _join_wraps(cell: str) -> str:
-    return "".join(piece.strip() for piece in cell.split("\n"))
-
-
-def is_indicator_header(line: Line) -> bool:
-    """Return True for the column header row of the indicator table: 一级指标 / 二级指标 …, or a
-    grid without level columns (指标名称 | 指标性质 | 指标值 …)."""
-    folded = normalize_text(line.text)
-    return all(label in folded for label in _INDICATOR_HEADER) or (
-        any(label in folded for label in _INDICATOR_NAME_HEADER) and _VALUE_HEADER in folded)
-
-
-def header_part(body: tuple[Line, ...]) -> tuple[tuple[Line, ...], tuple[Line, ...]]:
-    """Split a card body into the header block and the indicator table (from its column header)."""
-    for index, line in enumerate(body):
-        if is_indicator_header(line):
-            return body[:index], body[index:]
-    return body, ()
-
-
 def read_header(
     lines: tuple[Line, ...], positional: bool, centred: bool = False
 ) -> CardHeader:
@@ -91,7 +64,7 @@ def read_header(
     """
     goals = _goals(lines, _goals_start(lines) if centred else None)
     code_at = _first(lines, lambda t: _CODE_LABEL in t)
-    name_at = _first(lines, lambda t: _name_label(t) is not None)
+    name_at = _first(lines, lambda t: name_label(t) is not None)
     budget_at = _first(lines, lambda t: any(label in t for label in BUDGET_LABELS["total"]))
     if code_at is None and name_at is None and budget_at is None:
         return CardHeader(goals=goals)
@@ -115,9 +88,9 @@ def _is_block_label(text: str) -> bool:
     folded = normalize_text(text)
     return (
         any(folded.startswith(label) for label in (*_BLOCK_LABELS, *OTHER_HEADER_LABELS, *BUDGET_LABELS["total"]))
-        or bool(_GOALS_LABEL.match(folded))
+        or bool(GOALS_LABEL.match(folded))
         or _CODE_LABEL in folded
-        or _name_label(folded) is not None
+        or name_label(folded) is not None
     )
 
 
@@ -135,7 +108,7 @@ def _name(lines: tuple[Line, ...], at: int, centred: bool = False) -> str | None
         if _is_block_label(line.text) or _UNIT_LINE.match(normalize_text(line.text)):
             break
         above.insert(0, flat_text(line).strip())
-    label = _name_label(normalize_text(lines[at].text)) or _NAME_LABEL
+    label = name_label(normalize_text(lines[at].text)) or _NAME_LABEL
     pieces = [*above, _NEXT_CELL_LABEL.split(_after_label(flat_text(lines[at]), label, _CODE_LABEL) or "")[0]]
     for line in lines[at + 1 :]:
         if _is_block_label(line.text):
@@ -143,17 +116,6 @@ def _name(lines: tuple[Line, ...], at: int, centred: bool = False) -> str | None
         if not _PAGE_NUMBER.match(flat_text(line)):  # a name wrapped over a page break
             pieces.append(flat_text(line).strip())
     return "".join(pieces).strip() or None
-
-
-def starts_project(line: Line) -> bool:
-    """Return True for a header block's project-name row (its first printed cell is the label)."""
-    first = next((cell for cell in line.cells if cell.strip()), "")
-    return _name_label(normalize_text(first)[:8]) is not None
-
-
-def _name_label(folded: str) -> str | None:
-    """Return the project-name label a normalised line prints, if any."""
-    return next((label for label in PROJECT_NAME_LABELS if label in folded), None)
 
 
 def _after_label(text: str, label: str, stop_label: str) -> str | None:
@@ -197,7 +159,7 @@ def _fund_use(lines: tuple[Line, ...], budget_at: int) -> str | None:
     pieces = []
     for line in lines[budget_at + 1 :]:
         folded = normalize_text(line.text)
-        if folded.startswith(_PLAN_LABEL) or _GOALS_LABEL.match(folded) or _MONTH.search(line.text):
+        if folded.startswith(_PLAN_LABEL) or GOALS_LABEL.match(folded) or _MONTH.search(line.text):
             break
         text = _FUND_USE_LABEL.sub("", flat_text(line).strip(), count=1)
         if text.strip() and (text != flat_text(line).strip() or not _is_block_label(line.text)):
@@ -211,7 +173,7 @@ def _spending_plan(lines: tuple[Line, ...], positional: bool) -> list[float | No
     if months_at is None or months_at + 1 >= len(lines):
         return plan
     values = lines[months_at + 1]
-    if _GOALS_LABEL.match(normalize_text(values.text)):
+    if GOALS_LABEL.match(normalize_text(values.text)):
         return plan
     if positional:
         placed = _place_by_column(lines[months_at], values)
@@ -249,7 +211,7 @@ def _place_by_column(months: Line, values: Line) -> list[float | None] | None:
 def _goals(lines: tuple[Line, ...], start: int | None = None) -> list[str]:
     """Return the goals printed after 绩效目标 (or from ``start``), one per enumerated item, wraps joined;
     each keeps its printed number ("1.…") unless the label is one whose goals are written without it."""
-    label_at = _first(lines, lambda t: bool(_GOALS_LABEL.match(t)))
+    label_at = _first(lines, lambda t: bool(GOALS_LABEL.match(t)))
     if label_at is None:
         return []
     start = label_at if start is None or start > label_at else start
@@ -261,7 +223,7 @@ def _goals(lines: tuple[Line, ...], start: int | None = None) -> list[str]:
         if offset == label_at - start:
             cells = _without_goals_label(cells)
         pieces.extend(p.strip() for c in cells for p in c.split("\n") if p.strip())
-    label = _GOALS_LABEL.match(normalize_text(lines[label_at].text))
+    label = GOALS_LABEL.match(normalize_text(lines[label_at].text))
     numbered = label is None or label.group(0).rstrip(":：") not in UNNUMBERED_GOALS_LABELS
     return _enumerated_items(pieces, numbered)
 
@@ -271,9 +233,9 @@ def _without_goals_label(cells: list[str]) -> list[str]:
     is dropped whole)."""
     if not cells:
         return cells
-    if _GOALS_LABEL.fullmatch(normalize_text(cells[0])):
+    if GOALS_LABEL.fullmatch(normalize_text(cells[0])):
         return cells[1:]
-    return [_GOALS_LABEL.sub("", cells[0].strip(), count=1), *cells[1:]]
+    return [GOALS_LABEL.sub("", cells[0].strip(), count=1), *cells[1:]]
 
 
 def _goals_start(lines: tuple[Line, ...]) -> int | None:

@@ -1,7 +1,8 @@
-"""Read cards printed as rows of one listing (项目支出绩效目标表 / 一般性项目绩效目标表).
+"""Interpret step, listings: cards printed as rows of one listing (项目支出绩效目标表 / 一般性项目绩效目标表).
 
 Some filings print no card per project but one table whose header row names the project, its
-money, its goals and its indicators (``card_vocabulary.LISTING_COLUMNS``). Two arrangements occur:
+money, its goals and its indicators (``vocabulary.LISTING_COLUMNS``; the rows are found by
+``read.parts.listing_rows``). Two arrangements occur:
 
 - one row per project, the indicators as running text in one cell ("1、1－产出指标，11－数量指标，
   <三级>；实施周期指标值：X，年度指标值：Y；2、…"), with subtotal rows per unit and a 合计 row that
@@ -17,16 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from extractor.cards.vocabulary import (
-    LISTING_COLUMNS,
-    LISTING_INDICATOR_KEYS,
-    LISTING_KEY_COLUMNS,
-    PERIOD_VALUE_LABEL,
-    SIGN_CHARACTERS,
-    YEAR_VALUE_LABEL,
-)
+from extractor.cards.interpret.fields import BUDGET_KEYS, card_record, indicator_record, printed_value
+from extractor.cards.read.grid import joined
+from extractor.cards.read.parts import ListingRow
+from extractor.cards.vocabulary import LISTING_KEY_COLUMNS, PERIOD_VALUE_LABEL, YEAR_VALUE_LABEL
 from extractor.ingest.text import Line
-from extractor.record.normalize import normalize_text
 from extractor.record.numbers import parse_amount
 
 _DASH = r"\s*[-－—─]\s*"
@@ -37,7 +33,6 @@ _ITEM_HEAD = re.compile(
 )
 _PERIOD = re.compile(r"[;；]?\s*" + PERIOD_VALUE_LABEL + r"\s*[:：]?")  # a filing may leave out the colon
 _YEAR = re.compile(r"[,，]?\s*" + YEAR_VALUE_LABEL + r"\s*[:：]?")
-_BUDGET_KEYS = ("total", "fiscal", "other")
 
 
 @dataclass
@@ -62,46 +57,24 @@ class ListingCard:
         self.indicators.extend(other.indicators)
         self.lines.extend(other.lines)
 
-    def record(self) -> dict[str, Any]:
-        """Return the card's contract fields (no code, fund use or spending plan is printed)."""
-        return {"project_name": self.name, "project_code": None, "budget": self.budget, "fund_use": None,
-                "spending_plan": None, "goals": self.goals, "indicators": self.indicators}
+    def record(self, seq: int) -> dict[str, Any]:
+        """Return the contract card (no code, fund use or spending plan is printed)."""
+        provenance = {"method": "rules", "lines": [self.lines[0], self.lines[-1]], "page": self.page}
+        return card_record(seq, self.name, self.goals, self.indicators, provenance, budget=self.budget)
 
 
-def listing_columns(line: Line) -> dict[str, int] | None:
-    """Return the column of each field when ``line`` is a listing's header row, else None."""
-    columns: dict[str, int] = {}
-    for index, cell in enumerate(line.cells):
-        folded = normalize_text(cell).rstrip(":：")
-        key = next((k for k, labels in LISTING_COLUMNS if any(folded.startswith(w) for w in labels)), None)
-        if key is not None and key not in columns:
-            columns[key] = index
-    has_indicators = any(key in columns for key in LISTING_INDICATOR_KEYS)
-    return columns if "name" in columns and has_indicators else None
-
-
-def read_listing(lines: Sequence[Line]) -> list[ListingCard] | None:
-    """Return the projects of a listing in printed order, or None when ``lines`` hold no listing."""
-    columns: dict[str, int] | None = None
-    width = 0
+def read_listing(rows: Sequence[ListingRow]) -> list[ListingCard]:
+    """Return the projects of a listing's rows in printed order."""
     cards: list[ListingCard] = []
-    for line in lines:
-        header = listing_columns(line)
-        if header is not None:
-            columns, width = header, len(line.cells)
-            continue
-        if columns is None or len(line.cells) != width:
-            continue
+    for columns, line in rows:
         _add_row(cards, columns, line)
-    return None if columns is None else cards
+    return cards
 
 
 def _cell(line: Line, columns: dict[str, int], key: str) -> str:
     """Return a cell's text with its wrapped lines joined (nothing between them)."""
     index = columns.get(key)
-    if index is None or index >= len(line.cells):
-        return ""
-    return "".join(piece.strip() for piece in line.cells[index].split("\n")).strip()
+    return "" if index is None or index >= len(line.cells) else joined(line.cells[index])
 
 
 def _add_row(cards: list[ListingCard], columns: dict[str, int], line: Line) -> None:
@@ -111,7 +84,7 @@ def _add_row(cards: list[ListingCard], columns: dict[str, int], line: Line) -> N
     if not name or not (goals or indicators):
         return  # a subtotal (per unit) or the 合计 row
     key = tuple(_cell(line, columns, k) for k in LISTING_KEY_COLUMNS)
-    budget = {k: parse_amount(_cell(line, columns, k)) if k in columns else None for k in _BUDGET_KEYS}
+    budget = {k: parse_amount(_cell(line, columns, k)) if k in columns else None for k in BUDGET_KEYS}
     card = ListingCard(key, name, budget, [goals] if goals else [], line.page, [line.number], indicators,
                        per_indicator)
     if cards and cards[-1].continued_by(card):
@@ -124,13 +97,11 @@ def _row_indicators(line: Line, columns: dict[str, int]) -> list[dict[str, str |
     if "indicator_text" in columns:
         return parse_indicator_text(_cell(line, columns, "indicator_text"))
     level3 = _cell(line, columns, "level3")
-    sign = _cell(line, columns, "sign")
-    sign = sign if sign and all(c in SIGN_CHARACTERS for c in sign) else ""
-    value = sign + _cell(line, columns, "value") + _cell(line, columns, "unit")
+    value = printed_value(*(_cell(line, columns, key) for key in ("sign", "value", "unit")))
     if not level3 or not value:
         return []
-    return [{"level1": _cell(line, columns, "level1") or None, "level2": _cell(line, columns, "level2") or None,
-             "level3": level3, "description": None, "value": value, "basis": None}]
+    cells = {"level3": level3, "value": value}
+    return [indicator_record(_cell(line, columns, "level1"), _cell(line, columns, "level2"), cells)]
 
 
 def parse_indicator_text(text: str) -> list[dict[str, str | None]]:
@@ -141,9 +112,9 @@ def parse_indicator_text(text: str) -> list[dict[str, str | None]]:
     for k, head in enumerate(heads):
         end = heads[k + 1].start() if k + 1 < len(heads) else len(text)
         level3, period, value = _item_body(text[head.end() : end])
-        indicators.append({"level1": head.group("level1").strip(), "level2": head.group("level2").strip(),
-                           "level3": level3, "description": None, "value": value, "basis": None,
-                           "value_period": period})
+        cells = {"level3": level3, "value": value}
+        record = indicator_record(head.group("level1").strip(), head.group("level2").strip(), cells)
+        indicators.append({**record, "value_period": period})
     return indicators
 
 

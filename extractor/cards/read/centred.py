@@ -1,4 +1,5 @@
-"""Tidy the indicator lines of a card the PDF reader kept only as visual lines, values centred.
+"""Read step, framed PDF cards: tidy the indicator lines of a card the PDF reader kept only as visual
+lines, values centred.
 
 A card drawn in a frame without inner rules reaches the extractor as one block of visual lines
 with no cell positions. Cells are centred in their rows, so a level1 name printed once for a
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from extractor.cards.interpret.indicators import LEVEL1_NAMES, LEVEL2_NAMES
+from extractor.cards.vocabulary import LEVEL1_NAMES, LEVEL2_NAMES
 from extractor.ingest.text import Line
 
 _NAMES = LEVEL1_NAMES | LEVEL2_NAMES

@@ -1,4 +1,4 @@
-"""Cell helpers for cards read from PDFs: grid rows, merged cells the reader split, framed blocks.
+"""Read step, cells: a cell's text, grid rows, merged cells the PDF reader split, framed blocks.
 
 A PDF grid row has one cell per grid column. The cards' header rows and indicator rows share one
 grid, so a cell of the indicator table may span several grid columns; where its words fell into
@@ -12,7 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from extractor.cards.vocabulary import OTHER_HEADER_LABELS
+from extractor.cards.vocabulary import (
+    GOALS_COLUMN,
+    INDICATOR_HEADER_LEVELS,
+    INDICATOR_HEADER_NAMES,
+    INDICATOR_HEADER_VALUE,
+    OTHER_HEADER_LABELS,
+    YEAR_GOALS_COLUMNS,
+)
 from extractor.ingest.text import Line
 from extractor.record.normalize import normalize_text
 from extractor.record.numbers import parse_amount
@@ -25,14 +32,17 @@ _HEADER_LABEL = re.compile(
 )
 
 
-#: A goals column heading under the goals label: the implementation period's or the year's goals.
-_GOALS_COLUMN = re.compile(r"^(?:实施期|年度|当年)(?:总体|总)?(?:绩效)?目标$")
-_YEAR_GOALS = ("年度", "当年")
-
-
 def is_header_label(text: str) -> bool:
     """Return True for a printed label of the card header block (项目名称, 预算数, 3月底 …)."""
     return bool(_HEADER_LABEL.match(normalize_text(text)))
+
+
+def is_indicator_header(line: Line) -> bool:
+    """Return True for the column header row of the indicator table: 一级指标 / 二级指标 …, or a
+    grid without level columns (指标名称 | 指标性质 | 指标值 …)."""
+    folded = normalize_text(line.text)
+    return all(label in folded for label in INDICATOR_HEADER_LEVELS) or (
+        any(label in folded for label in INDICATOR_HEADER_NAMES) and INDICATOR_HEADER_VALUE in folded)
 
 
 def is_grid_line(line: Line) -> bool:
@@ -48,6 +58,16 @@ def is_grid_line(line: Line) -> bool:
 def is_text_row(line: Line) -> bool:
     """Return True for a visual line split into cells at wide gaps (text outside ruled grids)."""
     return len(line.boxes) == len(line.cells) >= 1 and not is_grid_line(line) and None not in line.boxes
+
+
+def joined(cell: str) -> str:
+    """Return a cell's text with its wrapped lines joined (nothing between them)."""
+    return "".join(piece.strip() for piece in cell.split("\n"))
+
+
+def flat_text(line: Line) -> str:
+    """Return a line's text with wrapped cell text joined (no line breaks) and cells space-separated."""
+    return " ".join(joined(c) for c in line.cells if c.strip())
 
 
 def span_text(cells: Sequence[str]) -> str:
@@ -87,8 +107,8 @@ def year_goals(lines: Sequence[Line]) -> tuple[Line, ...]:
     index = 0
     while index < len(lines):
         line = lines[index]
-        headings = {i: normalize_text(c) for i, c in enumerate(line.cells) if _GOALS_COLUMN.match(normalize_text(c))}
-        year = next((i for i, text in headings.items() if text.startswith(_YEAR_GOALS)), None)
+        headings = {i: normalize_text(c) for i, c in enumerate(line.cells) if GOALS_COLUMN.match(normalize_text(c))}
+        year = next((i for i, text in headings.items() if text in YEAR_GOALS_COLUMNS), None)
         if not year:  # none, or the goals label itself (年度总体目标) in the first cell
             out.append(line)
             index += 1

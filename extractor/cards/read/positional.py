@@ -1,4 +1,5 @@
-"""Positions of a borderless card's printed text: fragments, rows, column edges, merged blocks.
+"""Read step, borderless PDF cards: where a card's printed text is (fragments, rows, column edges,
+merged blocks).
 
 A card printed without rules reaches the extractor as visual lines split into cells at wide gaps,
 each cell with its box. Cells are centred in their rows, so a wrapped cell puts lines above and

@@ -1,4 +1,5 @@
-"""Rebuild a borderless PDF card as grid rows, so it is read like a ruled or tab-separated card.
+"""Read step, borderless PDF cards: rebuild the card as grid rows, so it is read like a ruled or
+tab-separated card.
 
 The header block becomes one line per printed row (label and value cells, a wrapped value joined
 in its cell, the spending-plan amounts placed under their month columns); the indicator table
@@ -11,8 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from extractor.cards.interpret.header import is_indicator_header
-from extractor.cards.read.grid import is_header_label
+from extractor.cards.read.grid import is_header_label, is_indicator_header
 from extractor.cards.read.positional import (
     assign_blocks,
     cell_text,

@@ -1,4 +1,4 @@
-"""Split the text of one indicator row of a plain PDF dump into its cells.
+"""Read step, plain dumps: split the text of one indicator row of a plain PDF dump into its cells.
 
 A plain dump keeps no cell boundaries: "展馆面积 儿童自行车展馆租赁面积 1200 平方米 年度工作计划" must
 become level3 / description / value / basis. The dump prints a row's cells in column order;
