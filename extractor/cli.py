@@ -246,12 +246,14 @@ def _stored_findings(db: Path) -> tuple[list[tuple[str, list[dict]]], int, dict[
         raise typer.Exit(2)
     _, docs = run_query(db, "select document_id, source_name from documents where status <> 'failed' "
                             "order by source_name")
-    columns, rows = run_query(db, "select * from findings order by document_id, severity, rule_id")
+    # the corrected views: a reviewer's corrections re-checked (the raw tables in a store from before migration 5)
+    columns, rows = _query_corrected(run_query, db, "select * from {findings} order by document_id, severity, rule_id")
     by_doc: dict[str, list[dict]] = {doc_id: [] for doc_id, _ in docs}
     for row in rows:
         finding = dict(zip(columns, row))
         by_doc.setdefault(finding["document_id"], []).append(finding)
-    _, parts = run_query(db, "select document_id, part, status from verdicts where coalesce(kind, '') <> 'other'")
+    _, parts = _query_corrected(run_query, db, "select document_id, part, status from {verdicts} "
+                                               "where coalesce(kind, '') <> 'other'")
     names = dict(docs)
     verdicts: dict[str, tuple] = {}
     for doc_id, part, status in parts:
@@ -263,6 +265,17 @@ def _stored_findings(db: Path) -> tuple[list[tuple[str, list[dict]]], int, dict[
             counts[status] = counts.get(status, 0) + 1
         verdicts[names.get(doc_id, "")] = (verdict, counts)
     return [(name, by_doc[doc_id]) for doc_id, name in docs], 0, verdicts
+
+
+def _query_corrected(run_query: Any, db: Path, sql: str) -> tuple[list[str], list[tuple]]:
+    """Run ``sql`` over the corrected views (v_findings_corrected, v_verdicts_corrected), or over the raw tables of
+    a store converted before corrections existed (opened read-only, it has no such views)."""
+    from extractor.store import QueryError
+
+    try:
+        return run_query(db, sql.format(findings="v_findings_corrected", verdicts="v_verdicts_corrected"))
+    except QueryError:
+        return run_query(db, sql.format(findings="findings", verdicts="verdicts"))
 
 
 @app.command("eval")

@@ -121,7 +121,8 @@ def test_a_table_view_shows_rows_findings_and_the_page_text(client: TestClient, 
     page = client.get(f"/documents/{store[1]}/tables/3")
     assert page.status_code == 200 and verdict_of(page.text) == "failed"
     assert 'data-row-key="2014004"' in page.text and "tree.item_sum" in page.text
-    assert 'class="page-text"' in page.text  # a text dump has no page image: its text is shown
+    assert 'class="page-text numbered"' in page.text  # a text dump has no page image: its numbered lines
+    assert '<span class="line" data-line="1">' in page.text
     assert "<kbd>j</kbd>" in page.text  # the keys are documented on the page
 
 

@@ -26,7 +26,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from extractor.review.model import InvalidCorrection, NotFound, ReviewError
+from extractor.review.errors import InvalidCorrection, NotFound, ReviewError
 from extractor.store import StoreError, StoreLockedError, open_store
 
 CSRF_HEADER = "x-csrf-token"

@@ -14,10 +14,11 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from extractor.review import service
-from extractor.review.model import InvalidCorrection, NotFound
+from extractor.review.errors import InvalidCorrection, NotFound
 from extractor.review.web.app import state
 from extractor.review.web.forms import Edit, FormError, card_edit, table_edit
 from extractor.review.web.listing import parse_query
+from extractor.review.web.textpage import numbered_lines
 
 MIN_DPI, MAX_DPI = 36, 300
 
@@ -57,8 +58,10 @@ def _table_page(request: Request, index: int, template: str, status_code: int = 
     doc = review.call(service.document_parts, document_id)
     dpi = _dpi(request)
     pages = [review.call(service.page_image, document_id, page, dpi) for page in view.pages]
+    texts = {number: numbered_lines(image.text, view.rows, getattr(view, "lines", None))
+             for number, image in zip(view.pages, pages) if image.kind == "text"}
     return review.render(request, template, status_code=status_code, doc=doc, view=view,
-                         pages=list(zip(view.pages, pages)), dpi=dpi, **extra)
+                         pages=list(zip(view.pages, pages)), texts=texts, dpi=dpi, **extra)
 
 
 def card(request: Request) -> Response:

@@ -9,12 +9,16 @@
     document.querySelectorAll(".lit").forEach(function (el) { el.classList.remove("lit"); });
     var first = null;
     rowKeys.forEach(function (key) {
-      document.querySelectorAll('[data-row-key="' + CSS.escape(key) + '"]').forEach(function (el) {
+      var quoted = '"' + CSS.escape(key) + '"';
+      var textLine = null;
+      document.querySelectorAll("[data-row-key=" + quoted + "], [data-row-keys~=" + quoted + "]").forEach(function (el) {
         if (el.classList.contains("finding")) { return; }
         el.classList.add("lit");
         if (!first && el.tagName.toLowerCase() === "tr") { first = el; }
         if (el.tagName.toLowerCase() === "rect") { scrollIntoPage(el); }
+        if (!textLine && el.classList.contains("line")) { textLine = el; }
       });
+      if (textLine) { scrollText(textLine); }
     });
     if (findingId !== undefined && findingId !== null) {
       var item = document.querySelector('li.finding[data-finding="' + findingId + '"]');
@@ -33,6 +37,17 @@
     var top = box.offsetTop + rect.y.baseVal.value * scale - pages.clientHeight / 3;
     pages.scrollTop = Math.max(0, top);
   }
+
+  function scrollText(line) {
+    var pre = line.closest("pre");
+    if (pre) { pre.scrollTop = Math.max(0, line.offsetTop - pre.clientHeight / 3); }
+  }
+
+  function showPart() {
+    var line = document.querySelector("pre.numbered .line.in-part");
+    if (line) { var pre = line.closest("pre"); pre.scrollTop = Math.max(0, line.offsetTop - 8); }
+  }
+  document.addEventListener("DOMContentLoaded", showPart);
 
   function selectRow(tr) {
     if (!tr) { return; }
@@ -84,6 +99,7 @@
   });
 
   document.addEventListener("htmx:afterSwap", function () {
+    showPart();
     if (current) {
       var tr = document.querySelector('#grid tr.row[data-row-key="' + CSS.escape(current) + '"]');
       if (tr) { selectRow(tr); }
