@@ -16,8 +16,9 @@ from extractor.ingest import read_filing
 from extractor.ingest.text import Line
 from extractor.regions.model import Region
 from extractor.regions.split import split_regions
+from extractor.validate.card_pairing import card_spans
 from extractor.validate.coverage import check_coverage
-from extractor.validate.coverage_cards import card_spans, check_cards_coverage
+from extractor.validate.coverage_cards import check_cards_coverage
 from extractor.validate.coverage_tables import check_table_coverage
 from extractor.validate.rules_common import TableView
 from tests.conftest import EXAMPLES
