@@ -97,10 +97,17 @@ def page_text(source: Path | Sequence[Path], page: int, ocr: str = "auto") -> st
         with pymupdf.open(path) as document:
             reading = read_page(document[index], ocr, path)
         return "\n".join(" ".join(c for c in row.cells if c) for row in reading.rows)
+    return "\n".join(text for _, text in page_lines(paths, page, ocr))
+
+
+def page_lines(source: Path | Sequence[Path], page: int, ocr: str = "auto") -> list[tuple[int, str]]:
+    """(line number, text) of each line a text dump or Word file gives its 1-based ``page``, numbered as the
+    converter numbers them (the ``lines`` of a row's provenance); a dump without page marks is all page 1."""
     from extractor.ingest import read_filing
 
+    paths = [source] if isinstance(source, Path) else list(source)
     lines = read_filing(paths, ocr).lines
     pages = max((line.page for line in lines), default=1)
     if not 1 <= page <= pages:
         raise IngestError(f"{paths[0]}: no page {page} (the filing has {pages} pages)")
-    return "\n".join(line.text for line in lines if line.page == page)
+    return [(line.number, line.text) for line in lines if line.page == page]

@@ -314,7 +314,7 @@ def save_gold(db: str | Path, document_id: str, out: Path) -> Path:
 def page_image(db: str | Path, document_id: str, page: int, dpi: int = 110) -> PageImage:
     """The page image (PNG, cached in ``<db>.review-cache/``) of a PDF filing's page, with its OCR text when the
     page was read by OCR; for a text dump or Word file the page's text."""
-    from extractor.ingest.render import page_size, page_text, render_page
+    from extractor.ingest.render import page_lines, page_size, page_text, render_page
 
     with _store(db) as con:
         doc = _load(con, document_id)
@@ -330,7 +330,8 @@ def page_image(db: str | Path, document_id: str, page: int, dpi: int = 110) -> P
             size = page_size(inputs, page)
             text = page_text(inputs, page) if _ocr_page(doc.extracted, page) else None
             return PageImage("png", path, text, size.width, size.height)
-        return PageImage("text", None, page_text(inputs, page), None, None)
+        lines = tuple(page_lines(inputs, page))
+        return PageImage("text", None, "\n".join(text for _, text in lines), None, None, lines)
     except IngestError as exc:
         raise NotFound(str(exc)) from exc
 

@@ -66,6 +66,7 @@ class RowView(_View):
     bbox: tuple[float, ...] | None
     source: str | None
     finding_ids: tuple[int, ...]
+    lines: tuple[int, int] | None = None  # the row's printed lines (1-based, PageImage.lines' numbering)
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class TableView(_View):
     pages: tuple[int, ...]
     corrections: tuple[Correction, ...]
     kinds: tuple[str, ...] = TABLE_KINDS
+    lines: tuple[int, int] | None = None  # the table's printed lines (its region)
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ class CardView(_View):
     page: int | None
     bbox: tuple[float, ...] | None
     corrections: tuple[Correction, ...]
+    lines: tuple[int, int] | None = None  # the card's printed lines
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,9 @@ class PageImage(_View):
     text: str | None
     width_pt: float | None
     height_pt: float | None
+    #: (line number, text) of each line of the page as the converter read it — the numbers the provenance
+    #: ``lines`` of rows, tables and cards use — for text dumps and Word files; None for a PDF page
+    lines: tuple[tuple[int, str], ...] | None = None
 
 
 def verdict_view(verdict: Any) -> VerdictView:
@@ -203,6 +209,14 @@ def finding_views(findings: Sequence[Mapping[str, Any]]) -> tuple[FindingView, .
     ) for i, f in enumerate(findings))
 
 
+def line_span(provenance: Any) -> tuple[int, int] | None:
+    """The first and last printed line of a row, table or card (its provenance ``lines``), if recorded."""
+    lines = provenance.get("lines") if isinstance(provenance, Mapping) else None
+    if isinstance(lines, list) and len(lines) == 2 and all(isinstance(n, int) for n in lines):
+        return lines[0], lines[1]
+    return None
+
+
 def _box(provenance: Any) -> tuple[int | None, tuple[float, ...] | None, str | None]:
     if not isinstance(provenance, Mapping):
         return None, None, None
@@ -233,13 +247,14 @@ def build_table_view(document_id: str, index: int, corrected: Mapping[str, Any],
             tuple(result.changed.get((index, target), ())),
             tuple(sorted(v or "*" for (r, v) in marks if r == target)),
             target.startswith(ADDED_PREFIX), page, bbox, source,
-            tuple(f.id for f in own if f.row_key == key),
+            tuple(f.id for f in own if f.row_key == key), line_span(row.get("provenance")),
         ))
     keys = VALUE_KEYS.get(kind) or tuple(dict.fromkeys(k for r in rows for k in (r.get("values") or {})))
     pages = tuple(sorted({v.page for v in views if v.page is not None}))
     return TableView(document_id, index, kind, table.get("title"), table.get("unit"), bool(table.get("empty")),
                      tuple(keys), tuple(views), own, verdict_view(table.get("verdict")), pages,
-                     tuple(c for c in corrections if c.part == "table" and c.table_index == index))
+                     tuple(c for c in corrections if c.part == "table" and c.table_index == index),
+                     lines=line_span(table.get("provenance")))
 
 
 def build_card_view(document_id: str, seq: int, corrected: Mapping[str, Any], extracted: Mapping[str, Any],
@@ -249,7 +264,8 @@ def build_card_view(document_id: str, seq: int, corrected: Mapping[str, Any], ex
     original = next((dict(c) for i, c in enumerate(cards(extracted)) if card_seq(i, c) == seq), None)
     page, bbox, _ = _box(card.get("provenance"))
     return CardView(document_id, seq, card, original, finding_views(findings), verdict_view(card.get("verdict")),
-                    page, bbox, tuple(c for c in corrections if c.part == "card" and c.card_seq == seq))
+                    page, bbox, tuple(c for c in corrections if c.part == "card" and c.card_seq == seq),
+                    line_span(card.get("provenance")))
 
 
 def part_summaries(corrected: Mapping[str, Any], result: Applied) -> tuple[PartSummary, ...]:
