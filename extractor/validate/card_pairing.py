@@ -121,18 +121,22 @@ def card_pieces(cards: Sequence[Mapping[str, Any]], regions: Sequence[Region],
             end = names[same[order + 1]] if order + 1 < len(same) else len(texts[paired])
             out[position] = [(paired, start, max(end, start))]
         last = same[-1]
-        more = _continuation(texts, paired, norm(cards[last].get("project_name")), first_name)
+        more = _continuation(regions, texts, paired, norm(cards[last].get("project_name")), first_name)
         out[last] += more
         continued.update(piece[0] for piece in more)
     return out
 
 
-def _continuation(texts: Sequence[str], region: int, name: str, first_name: Mapping[int, int]) -> list[Piece]:
-    """The pieces of the regions after ``region`` that continue its last card: each region's text from the
-    card's name (the page's reprinted title and header before it are no row) to the first card name printed
-    there, while that text prints the card's name (a listing's rows repeat it)."""
+def _continuation(regions: Sequence[Region], texts: Sequence[str], region: int, name: str,
+                  first_name: Mapping[int, int]) -> list[Piece]:
+    """The pieces of the regions after ``region`` that continue its last card: each region under the same title
+    (reprinted on the next page), from the card's name (the page's reprinted header before it is no row) to the
+    first card name printed there, while that text prints the card's name (a listing's rows repeat it)."""
     pieces: list[Piece] = []
+    title = norm(regions[region].title)
     for following in range(region + 1, len(texts)):
+        if norm(regions[following].title) != title:
+            break
         end = first_name.get(following, len(texts[following]))
         at = texts[following].find(name, 0, end) if name else -1
         if at < 0:
