@@ -95,7 +95,7 @@ def test_quick_start_converts_the_examples_and_scores_them_against_the_shipped_g
     # README, Quick start: exactly these two commands
     converted = runner.invoke(app, ["convert", "examples/", "--db", "x.duckdb", "--records", "out/"])
     assert converted.exit_code == 0, converted.output
-    assert [p.name for p in Path("out").iterdir()] == [SAMPLE.with_suffix(".json").name]  # the gold is no filing
+    assert [p.name for p in Path("out").glob("*.json")] == [SAMPLE.with_suffix(".json").name]  # the gold is no filing
     scored = runner.invoke(app, ["eval", "--gold", "examples/gold", "--pred", "out/", "--json", "report.json"])
     assert scored.exit_code == 0, scored.output
     report = json.loads(Path("report.json").read_text(encoding="utf-8"))
@@ -167,3 +167,19 @@ def test_extractor_options_fail_loudly(tmp_path: Path, args: list[str], message:
     result = runner.invoke(app, ["convert", str(SAMPLE), "--db", str(tmp_path / "x.duckdb"), *args],
                            env={"YUSUAN_LLM_BASE_URL": "", "YUSUAN_LLM_MODEL": ""})
     assert result.exit_code == 2 and message in result.output
+
+
+def test_two_filings_of_one_stem_write_two_record_files_and_a_rerun_rewrites_its_own(tmp_path: Path) -> None:
+    text = SAMPLE.read_text(encoding="utf-8")
+    for folder, content in (("a", text), ("b", text + "\n附注：另一份同名文件。\n")):  # b: another, same name
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / SAMPLE.name).write_text(content, encoding="utf-8")
+    db, records = tmp_path / "x.duckdb", tmp_path / "records"
+    args = ["convert", str(tmp_path / "a"), str(tmp_path / "b"), "--db", str(db), "--records", str(records)]
+    assert runner.invoke(app, args).exit_code == 0
+    written = sorted(p.name for p in records.glob("*.json"))
+    assert len(written) == 2 and SAMPLE.with_suffix(".json").name in written
+    manifest = dict(line.split("\t") for line in (records / ".yusuan-sources.tsv").read_text("utf-8").splitlines())
+    assert sorted(manifest) == written and {Path(p).parent.name for p in manifest.values()} == {"a", "b"}
+    assert runner.invoke(app, [*args, "--force"]).exit_code == 0
+    assert sorted(p.name for p in records.glob("*.json")) == written  # each source rewrote its own file

@@ -96,7 +96,7 @@ def store_one(con, document_id: str, result: ConversionResult, run_id: str,  # n
 
         record_calls(con, run_id, document_id, result.llm.calls)
     if records is not None and result.record is not None:
-        write_record_file(records, result)
+        write_record_file(records, document_id, result)
 
 
 def store_staged(con, folder: Path, run_id: str, records: Path | None = None) -> list[Outcome]:  # noqa: ANN001
@@ -117,10 +117,45 @@ def store_staged(con, folder: Path, run_id: str, records: Path | None = None) ->
     return outcomes
 
 
-def write_record_file(folder: Path, result: ConversionResult) -> None:
-    """Write the result's record to ``folder/<source name>.json`` (atomically, by rename)."""
+SOURCES = ".yusuan-sources.tsv"  # a records folder's manifest: file name, then the source it was written from
+
+
+def write_record_file(folder: Path, document_id: str, result: ConversionResult) -> None:
+    """Write the result's record to ``folder/<source name>.json`` (atomically, by rename).
+
+    The name is the source's stem, the name ``yusuan eval`` pairs with gold; a stem another source already
+    wrote in this folder (two ``report.pdf`` of different folders) gets the start of the document_id appended
+    instead, so neither overwrites the other. The folder's manifest (``.yusuan-sources.tsv``) remembers which
+    source each file holds, so re-converting a source rewrites its own file.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{result.source_name}.json"
+    manifest = folder / SOURCES
+    holders = _read_manifest(manifest)
+    name = record_file_name(holders, result.source_name, result.source_path, document_id)
+    target = folder / name
     tmp = target.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(result.record, ensure_ascii=False, indent=2), encoding="utf-8")
     tmp.replace(target)
+    if holders.get(name) != result.source_path:
+        _write_manifest(manifest, {**holders, name: result.source_path})
+
+
+def record_file_name(holders: dict[str, str], stem: str, source_path: str, document_id: str) -> str:
+    """Return the record file name of a source, given which source holds each name already (pure)."""
+    plain = f"{stem}.json"
+    if holders.get(plain, source_path) == source_path:
+        return plain
+    return f"{stem}-{document_id[:12]}.json"
+
+
+def _read_manifest(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return dict(line.split("\t", 1) for line in lines if "\t" in line)
+
+
+def _write_manifest(path: Path, holders: dict[str, str]) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("".join(f"{name}\t{source}\n" for name, source in sorted(holders.items())), encoding="utf-8")
+    tmp.replace(path)
