@@ -113,3 +113,24 @@ def test_the_city_filings_tables_of_the_eleven_kinds_are_verified(path: Path) ->
     tables, _ = _convert(path)
     statuses = {kind: t["verdict"]["status"] for kind, t in tables.items() if kind != "other"}
     assert set(statuses.values()) == {"verified"}, statuses
+
+
+def _total_alone_on_the_last_page(total: str = "1,300,000") -> list[dict]:
+    """收入总表 with split 类|款|项 code columns whose 合计 row is printed alone on the next page, its cell merged
+    across the code and name columns (that page's grid has no rules between them)."""
+    header = [["类", "款", "项", "功能分类科目名称", "合计", "财政拨款收入", "事业收入"]]
+    body = [["201", "", "", "一般公共服务支出", "1,300,000", "1,300,000", "0"],
+            ["201", "05", "", "统计信息事务", "1,300,000", "1,300,000", "0"],
+            ["201", "05", "07", "专项普查活动", "1,300,000", "1,300,000", "0"]]
+    widths = [35, 35, 35, 160, 80, 80, 80]
+    return [dict(title="2024年部门收入预算总表", rows=header + body, widths=widths, unit="单位:元"),
+            dict(title="", unit="", rows=[[Span("合计", 4), total, total, "0"]], widths=widths)]
+
+
+def test_a_total_row_alone_on_a_page_of_fewer_columns_is_read(tmp_path: Path) -> None:
+    tables, findings = _convert(save_pages(tmp_path / "t.pdf", _total_alone_on_the_last_page()))
+    total = tables["income_summary"]["rows"][-1]
+    assert (total["code"], total["name"], total["values"]["total"]) == (None, "合计", 1300000.0)
+    assert tables["income_summary"]["verdict"]["status"] == "verified", tables["income_summary"]["verdict"]
+    _, findings = _convert(save_pages(tmp_path / "u.pdf", _total_alone_on_the_last_page("1,400,000")))
+    assert "tree.total_sum" in _errors(findings, "income_summary")

@@ -81,7 +81,43 @@ def split_grid(lines: tuple[Line, ...]) -> GridBody:
     width = widths.most_common(1)[0][0] if widths else 0
     if width > 2:  # a one-cell line beside a grid is text outside it (a running page header), not a row
         rows = [ln for ln in rows if len(ln.cells) > 1]
+        rows = widened(rows, width)
     return GridBody(tuple(header), tuple(rows), tuple(notes), width)
+
+
+_EDGE_TOLERANCE = 3.0  # points: the same column rule drawn on another page
+
+
+def widened(rows: list[Line], width: int) -> list[Line]:
+    """A row drawn on a grid of fewer columns (a 合计 row alone on the table's last page, its cell merged across
+    the code and name columns, so the page has no rules between them) is set on the table's columns: each cell
+    goes to the column whose left and right rules its own box starts and ends on (a merged cell keeps its left
+    column). A row whose cells do not all line up with the table's rules is left as it is."""
+    edges = _column_edges([ln for ln in rows if len(ln.cells) == width], width)
+    if edges is None:
+        return rows
+    return [_on_columns(ln, edges, width) if 1 < len(ln.cells) < width and ln.boxes else ln for ln in rows]
+
+
+def _column_edges(lines: list[Line], width: int) -> list[tuple[float, float]] | None:
+    found: list[tuple[float, float] | None] = [None] * width
+    for line in lines:
+        for i, box in enumerate(line.boxes[:width]):
+            if box is not None and found[i] is None:
+                found[i] = (box[0], box[2])
+    return None if any(e is None for e in found) else [e for e in found if e is not None]
+
+
+def _on_columns(line: Line, edges: list[tuple[float, float]], width: int) -> Line:
+    cells, boxes = [""] * width, [None] * width
+    for cell, box in zip(line.cells, line.boxes):
+        if box is None:
+            continue
+        left = next((i for i, e in enumerate(edges) if abs(e[0] - box[0]) <= _EDGE_TOLERANCE), None)
+        if left is None or not any(abs(e[1] - box[2]) <= _EDGE_TOLERANCE for e in edges[left:]) or cells[left]:
+            return line
+        cells[left], boxes[left] = cell, box
+    return Line(line.number, line.page, tuple(cells), tuple(boxes), line.origin)
 
 
 def _unruled(lines: tuple[Line, ...]) -> bool:
