@@ -109,7 +109,8 @@ def _column_edges(lines: list[Line], width: int) -> list[tuple[float, float]] | 
 
 
 def _on_columns(line: Line, edges: list[tuple[float, float]], width: int) -> Line:
-    cells, boxes = [""] * width, [None] * width
+    cells: list[str] = [""] * width
+    boxes: list[tuple[float, float, float, float] | None] = [None] * width
     for cell, box in zip(line.cells, line.boxes):
         if box is None:
             continue

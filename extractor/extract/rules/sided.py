@@ -200,12 +200,13 @@ def grid_sided_rows(kind: str, body: GridBody) -> list[dict]:
             indents.append(line.indents[column] if column < len(line.indents) else None)
     names = _prefixed_names(items, lanes, indents)
     stepped = _stepped_lanes(items, lanes, indents)
-    rows = []
+    rows: list[dict] = []
     for (side, _, row), name, vals, lane, indent in zip(items, names, values, lanes, indents):
         if name:
-            rows.append({"side": side, "name": name, "values": vals, "provenance": provenance(row.lines[0])})
+            where = provenance(row.lines[0])
             if lane in stepped and indent is not None:
-                rows[-1]["provenance"]["indent"] = indent  # for a continuation on the next page (merge)
+                where["indent"] = indent  # for a continuation on the next page (merge)
+            rows.append({"side": side, "name": name, "values": vals, "provenance": where})
     return rows
 
 
