@@ -9,7 +9,7 @@ lines without cells comes as rows of cells already (``read.plain``).
 
 from __future__ import annotations
 
-from extractor.cards.interpret.fields import INDICATOR_KEYS, ROW_SLOTS, indicator_record
+from extractor.cards.interpret.fields import INDICATOR_KEYS, ROW_SLOTS, indicator_record, printed_value
 from extractor.cards.read.grid import is_indicator_header, joined, span_text
 from extractor.cards.read.plain import plain_rows
 from extractor.cards.vocabulary import INDICATOR_COLUMNS, LEVEL1_NAMES, LEVEL2_NAMES, column_keys
@@ -56,7 +56,7 @@ def _table_indicators(table: tuple[Line, ...]) -> list[dict[str, str | None]]:
             continue
         shift = _shift(line, columns)
         row = {key: _cell(line, spans.get(key), shift) for key in INDICATOR_KEYS}
-        row["value"] = "".join(_cell(line, spans.get(key), shift) for key in _VALUE_PARTS)
+        row["value"] = printed_value(*(_cell(line, spans.get(key), shift) for key in _VALUE_PARTS))
         if not row["level3"] and not row["value"] and not row["level2"] and indicators:
             _continue_row(indicators[-1], row)
             continue
