@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from extractor.extract.rules.grid_tables import three_public_name
 from extractor.pipeline import convert_file
 from tests.grid_pdf import UP, Span, save_pages
 from tests.test_table_layouts import _tables
@@ -56,3 +57,43 @@ def test_a_grid_drawn_further_right_on_the_next_page_keeps_its_columns(tmp_path:
     assert not [f for f in result.findings if f["rule_id"] == "coverage.column_mismatch"]
     table = next(t for t in result.record["tables"] if t["kind"] == "general_budget_expenditure")
     assert table["verdict"]["status"] == "verified", table["verdict"]
+
+
+def _three_public_by_unit(tmp_path: Path, unit_meeting: float) -> dict:
+    """Xi'an's 三公 table: 上年 | 当年 | 增减变化情况 halves, items across under 一般公共预算 headings, a 合计 line,
+    the department's own line (code 116, equal to 合计), then its units (116001, 116002)."""
+    half = [["合计", Span("一般公共预算三公经费", 2), "会议费"], [UP, "小计", "公务接待费", UP]]
+    header = [["单位编码", "单位名称", Span("上年", 4), Span("当年", 4), Span("增减变化情况", 4)],
+              [UP, UP, *half[0] * 3], [UP, UP, *half[1] * 3]]
+
+    def line(code: str, name: str, *halves: tuple[float, ...]) -> list[str | Span]:
+        return [code, name, *(f"{v:.2f}" for half in halves for v in half)]
+    rows = [line("", "合计", (6, 2, 2, 4), (8, 3, 3, 5), (2, 1, 1, 1)),
+            line("116", "某某局", (6, 2, 2, 4), (8, 3, 3, 5), (2, 1, 1, 1)),
+            line("116001", "某某局本级", (4, 1, 1, 3), (5, 2, 2, 3), (1, 1, 1, 0)),
+            line("116002", "某某中心", (2, 1, 1, 1), (1 + unit_meeting, 1, 1, unit_meeting), (1, 0, 0, 1))]
+    title = "一般公共预算拨款“三公”经费及会议费、培训费支出预算表"
+    path = save_pages(tmp_path / "t.pdf", [dict(title=title, rows=header + rows, widths=[50, 60] + [55] * 12,
+                                                unit="单位:元")])
+    result = convert_file(path)
+    return next(t for t in result.record["tables"] if t["kind"] == "three_public_expenditure")
+
+
+def test_three_public_by_unit_with_last_years_half_and_the_change_is_verified(tmp_path: Path) -> None:
+    table = _three_public_by_unit(tmp_path, 2)
+    assert {r["name"]: r["values"]["total"] for r in table["rows"]} == {
+        "合计": 8.0, "“三公”经费小计": 3.0, "公务接待费": 3.0, "会议费": 5.0}
+    assert table["verdict"]["status"] == "verified", table["verdict"]
+
+
+def test_three_public_units_that_do_not_restate_the_total_are_unplaced(tmp_path: Path) -> None:
+    table = _three_public_by_unit(tmp_path, 3)
+    assert table["verdict"]["status"] == "failed"
+    assert any(r.startswith("coverage.unplaced_amount") for r in table["verdict"]["reasons"])
+
+
+def test_three_public_vehicle_headers_without_fee() -> None:
+    """Xi'an's headers 公务用车购置 and 公务用车运行维护 (no 费) name the contract's rows."""
+    assert three_public_name("公务用车购置") == "公务用车购置费"
+    assert three_public_name("公务用车运行维护") == "公务用车运行维护费"
+    assert three_public_name("公务用车购置及运行维护费") == "公务用车购置及运维费"

@@ -10,7 +10,8 @@ Printed numbers that are not amounts are recognised and left alone: zeros (the c
 blank alike), bare integers of 3/5/6/7 digits (codes), years, small bare integers (序号, 行次, 栏次,
 page numbers), figures in a note under the table (注：…, prose, not cells), integers in the header above
 the first row, and amounts in a printed column no row of the record takes a value from (a column the
-contract has no key for, e.g. the fund-source columns of a 政府采购 table).
+contract has no key for, e.g. the fund-source columns of a 政府采购 table), and amounts under a header of
+another period (上年 / an earlier year / 增减: coverage_periods.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from extractor.ingest.text import Line
 from extractor.record.kinds import SIDED_KINDS, VALUE_KEYS
 from extractor.record.normalize import normalize_name, normalize_text
+from extractor.validate.coverage_periods import in_other_period, other_period_spans
 from extractor.validate.coverage_tokens import (
     SAME,
     Token,
@@ -239,8 +241,11 @@ def check_table_coverage(view: TableView, lines: Sequence[Line]) -> TableCoverag
     first_row_line = min((t.line for p in placements for t in p.tokens.values()), default=None)
     keyed = _keyed_columns(ledger, _lost_keys(view, lines, first_row_line))
     row_lines = {t.line for i, t in enumerate(ledger.tokens) if i in ledger.used}
-    restated = unit_breakdown(ledger, horizontal)
-    leftovers = [t for i, t in enumerate(ledger.tokens) if i not in ledger.used and i not in restated]
+    periods = other_period_spans(lines, first_row_line)
+    elsewhere = {t.order for t in ledger.tokens if in_other_period(t, periods)}
+    restated = unit_breakdown(ledger, horizontal, elsewhere)
+    leftovers = [t for i, t in enumerate(ledger.tokens)
+                 if i not in ledger.used and i not in restated and i not in elsewhere]
     for token in leftovers:
         if token.line in horizontal:
             if not token.zero and not _other_half(token, ledger):
@@ -282,20 +287,31 @@ def _accept_horizontal(view: TableView, placements: list[_Placed]) -> set[int]:
     return shared
 
 
-def unit_breakdown(ledger: _Ledger, horizontal: set[int]) -> set[int]:
+def unit_breakdown(ledger: _Ledger, horizontal: set[int], elsewhere: frozenset[int] | set[int] = frozenset(),
+                   ) -> set[int]:
     """The figures of the lines printed under a horizontal line the rows took (a 三公 table by unit: its 合计
     line, then one line per 预算单位) that restate it column by column: every figure stands in one of its
-    columns and, summed over those lines, each column gives the horizontal line's figure. Return their tokens."""
+    columns and, summed over those lines, each column gives the horizontal line's figure; a line equal to it
+    column by column (the department's own subtotal above its units) restates it alone. The units' codes
+    (242, 242001) and the figures of another period's columns (``elsewhere``) are left aside. Return the
+    figures accounted for."""
     found: set[int] = set()
     for line in sorted(horizontal):
         taken = [t for t in ledger.tokens if t.line == line and t.order in ledger.used]
-        below = [n for n in sorted({t.line for t in ledger.tokens if t.line > line} - horizontal)
-                 if _all_free(ledger, n) and _within_columns(ledger.free_on(n), taken)]
-        tokens = [t for n in below for t in ledger.free_on(n)]
-        if tokens and taken and all(
-                abs(sum(t.value for t in tokens if _same_column(t, h)) - h.value) < SAME for h in taken):
-            found.update(t.order for t in tokens)
+        below = {n: [t for t in ledger.free_on(n) if t.order not in elsewhere and not is_code_shaped(t)]
+                 for n in sorted({t.line for t in ledger.tokens if t.line > line} - horizontal)
+                 if _all_free(ledger, n)}
+        below = {n: tokens for n, tokens in below.items() if _within_columns(tokens, taken)}
+        equal = [n for n, tokens in below.items() if _column_sums(tokens, taken)]
+        parts = [t for n, tokens in below.items() if n not in equal for t in tokens]
+        if taken and below and (not parts or _column_sums(parts, taken)):
+            found.update(t.order for tokens in below.values() for t in tokens)
     return found
+
+
+def _column_sums(tokens: list[Token], columns: list[Token]) -> bool:
+    """True when the figures, summed per column, give each of the ``columns`` figures."""
+    return all(abs(sum(t.value for t in tokens if _same_column(t, h)) - h.value) < SAME for h in columns)
 
 
 def _all_free(ledger: _Ledger, line: int) -> bool:
