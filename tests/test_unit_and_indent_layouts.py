@@ -134,3 +134,23 @@ def test_a_total_row_alone_on_a_page_of_fewer_columns_is_read(tmp_path: Path) ->
     assert tables["income_summary"]["verdict"]["status"] == "verified", tables["income_summary"]["verdict"]
     _, findings = _convert(save_pages(tmp_path / "u.pdf", _total_alone_on_the_last_page("1,400,000")))
     assert "tree.total_sum" in _errors(findings, "income_summary")
+
+
+def _procurement_by_project(subject_amount: str = "50.00") -> list[dict]:
+    """Jiangsu's 政府采购预算表: 类别 | 项目 | 经济科目 | 采购品目 | 组织形式 | 金额; a project row, its 品目 rows, and a
+    further 经济科目 block of the same project printed with the project cell blank."""
+    rows = [["类别", "项目", "经济科目", "采购品目", "组织形式", "金额"],
+            ["合计", "", "", "", "", "75.00"],
+            ["服务C", "", "", "", "", "75.00"],
+            ["", "商品和服务支出", "培训费", "", "", "25.00"],
+            ["", "", "", "会议服务", "政府集中采购", "25.00"],
+            ["", "", "会议费", "", "", subject_amount],
+            ["", "", "", "会议服务", "政府集中采购", "50.00"]]
+    return [dict(title="2017年政府采购预算表", rows=rows, widths=[80, 150, 90, 150, 90, 80])]
+
+
+def test_a_projects_further_subject_block_is_a_row_named_by_its_subject(tmp_path: Path) -> None:
+    tables, findings = _convert(save_pages(tmp_path / "t.pdf", _procurement_by_project()))
+    names = [(r["name"], r["values"]["total"]) for r in tables["procurement"]["rows"]]
+    assert ("会议费", 50.0) in names and ("商品和服务支出", 25.0) in names
+    assert not _errors(findings, "procurement")

@@ -32,9 +32,12 @@ def grid_procurement_rows(body: GridBody, roles: Columns) -> list[dict]:
     order = name_columns(headers, roles, body)
     if not order and roles.codes:
         return coded_rows("procurement", body.rows, roles, keep_code=True)
+    subjects = [i for i, h in enumerate(headers) if "科目" in h and i not in order and i not in roles.values
+                and i not in roles.codes]
     rows = []
     for line in body.rows:
         name = next((text for i in order if (text := item_name(cell_text(line, i)))), "") or _total_label(line)
+        name = name or _subject_name(line, subjects)
         values = row_values(line, roles)
         if name and values:
             rows.append({"name": name, "values": values, "provenance": provenance(line)})
@@ -56,6 +59,13 @@ def _texty(body: GridBody, column: int) -> bool:
     """Return True when some row prints words (not an amount) in the column."""
     return any(column < len(ln.cells) and ln.cells[column].strip() and parse_amount(ln.cells[column]) is None
                for ln in body.rows)
+
+
+def _subject_name(line: Line, subjects: list[int]) -> str:
+    """A project's further 经济科目 block (Jiangsu: the project named on the row above, or on the page before,
+    buys under 培训费 then 会议费): its row prints only the subject and its amount, and is named by it."""
+    return next((name for i in subjects if (name := normalize_name(cell_text(line, i)))
+                 and parse_amount(name) is None and not name.isdigit()), "")
 
 
 def _total_label(line: Line) -> str:
