@@ -122,7 +122,10 @@ def test_a_table_view_shows_rows_findings_and_the_page_text(client: TestClient, 
     assert page.status_code == 200 and verdict_of(page.text) == "failed"
     assert 'data-row-key="2014004"' in page.text and "tree.item_sum" in page.text
     assert 'class="page-text numbered"' in page.text  # a text dump has no page image: its numbered lines
-    assert '<span class="line" data-line="1">' in page.text
+    assert re.search(r'<span class="line" data-line="\d+">', page.text)
+    # the row's printed line carries its key (lit with its grid row), the table's lines are marked as its own
+    assert re.search(r'<span class="line in-part row-line" data-line="183" data-row-keys="2014004">4\s+2014004',
+                     page.text)
     assert "<kbd>j</kbd>" in page.text  # the keys are documented on the page
 
 
@@ -225,3 +228,18 @@ def test_review_of_a_missing_store_is_one_line(tmp_path: Path) -> None:
     review = subprocess.run([sys.executable, "-m", "extractor.cli", "review", "--db", str(tmp_path / "no.duckdb")],
                             cwd=REPO, capture_output=True, text=True, timeout=120)
     assert review.returncode == 2 and "no such database" in review.stderr and not (tmp_path / "no.duckdb").exists()
+
+
+def test_numbered_lines_give_each_line_its_rows_and_part() -> None:
+    from types import SimpleNamespace
+
+    from extractor.review.web.textpage import numbered_lines
+
+    page = SimpleNamespace(text="title\nrow a\nrow b\nafter", lines=None)
+    rows = [SimpleNamespace(row_key="a", lines=(2, 2)), SimpleNamespace(row_key="b", lines=(2, 3)),
+            SimpleNamespace(row_key="c", lines=None)]
+    lines = numbered_lines(page, rows, (1, 3))
+    assert [(n.number, n.row_keys, n.in_part) for n in lines] == [
+        (1, (), True), (2, ("a", "b"), True), (3, ("b",), True), (4, (), False)]
+    numbered = SimpleNamespace(text=None, lines=((10, "x"), (11, "y")))
+    assert [(n.number, n.text, n.in_part) for n in numbered_lines(numbered, rows)] == [(10, "x", False), (11, "y", False)]

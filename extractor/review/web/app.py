@@ -58,11 +58,25 @@ class ReviewState:
     templates: Jinja2Templates
     csrf_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     store_lock: threading.Lock = field(default_factory=threading.Lock)
+    images: dict[tuple[str, int, int], Any] = field(default_factory=dict)
 
     def call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run one store call (service function) with the DB path first, never two at once in this process."""
         with self.store_lock:
             return function(self.config.db, *args, **kwargs)
+
+    def page_image(self, document_id: str, page: int, dpi: int) -> Any:
+        """Return a page's image (or text), remembered in this process while its cached PNG is on disk: a table
+        view and the image request after it, and every later view of the page, skip the store."""
+        key = (document_id, page, dpi)
+        known = self.images.get(key)
+        if known is not None and (known.path is None or Path(known.path).is_file()):
+            return known
+        from extractor.review import service
+
+        image = self.call(service.page_image, document_id, page, dpi)
+        self.images[key] = image
+        return image
 
     def render(self, request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         context = {"config": self.config, "csrf_token": self.csrf_token, **context}

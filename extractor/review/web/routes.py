@@ -57,8 +57,8 @@ def _table_page(request: Request, index: int, template: str, status_code: int = 
     view = review.call(service.table_view, document_id, index)
     doc = review.call(service.document_parts, document_id)
     dpi = _dpi(request)
-    pages = [review.call(service.page_image, document_id, page, dpi) for page in view.pages]
-    texts = {number: numbered_lines(image.text, view.rows, getattr(view, "lines", None))
+    pages = [review.page_image(document_id, page, dpi) for page in view.pages]
+    texts = {number: numbered_lines(image, view.rows, view.lines)
              for number, image in zip(view.pages, pages) if image.kind == "text"}
     return review.render(request, template, status_code=status_code, doc=doc, view=view,
                          pages=list(zip(view.pages, pages)), texts=texts, dpi=dpi, **extra)
@@ -75,16 +75,16 @@ def _card_page(request: Request, seq: int, template: str, status_code: int = 200
     view = review.call(service.card_view, document_id, seq)
     doc = review.call(service.document_parts, document_id)
     dpi = _dpi(request)
-    page = review.call(service.page_image, document_id, view.page, dpi) if view.page else None
+    page = review.page_image(document_id, view.page, dpi) if view.page else None
+    text = numbered_lines(page, (), view.lines) if page is not None and page.kind == "text" else None
     return review.render(request, template, status_code=status_code, doc=doc, view=view, page=page,
-                         page_number=view.page, dpi=dpi, **extra)
+                         page_number=view.page, text=text, dpi=dpi, **extra)
 
 
 def page_png(request: Request) -> Response:
     """The PNG of one page at the asked dpi (rendered once, then read from the cache)."""
     review = state(request)
-    image = review.call(service.page_image, request.path_params["document_id"], request.path_params["page"],
-                        _dpi(request))
+    image = review.page_image(request.path_params["document_id"], request.path_params["page"], _dpi(request))
     if image.kind != "png" or image.path is None:
         raise NotFound(f"page {request.path_params['page']} of this document has no image (a text source)")
     return FileResponse(image.path, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})

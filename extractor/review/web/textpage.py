@@ -25,10 +25,10 @@ def _span(lines: Any) -> tuple[int, int] | None:
     return None
 
 
-def numbered_lines(text: str | None, rows: Sequence[Any], part_lines: Any = None, first_line: int = 1
-                   ) -> list[TextLine]:
-    """Return the lines of ``text`` numbered from ``first_line``, each with the keys of the rows whose
-    provenance ``lines`` span covers it; a line is ``in_part`` inside ``part_lines`` (or any row's span)."""
+def numbered_lines(page: Any, rows: Sequence[Any] = (), part_lines: Any = None) -> list[TextLine]:
+    """Return the lines of a text page (its numbered ``lines`` if given, else its ``text`` numbered from 1), each
+    with the keys of the rows whose ``lines`` span covers it; a line is ``in_part`` inside ``part_lines`` (else
+    inside any row's span)."""
     owners: dict[int, list[str]] = {}
     for row in rows:
         span = _span(getattr(row, "lines", None))
@@ -36,9 +36,11 @@ def numbered_lines(text: str | None, rows: Sequence[Any], part_lines: Any = None
             for number in range(span[0], span[1] + 1):
                 owners.setdefault(number, []).append(row.row_key)
     part = _span(part_lines)
-    lines = (text or "").split("\n")
+    numbered = getattr(page, "lines", None)
+    if numbered is None:
+        numbered = list(enumerate((getattr(page, "text", None) or "").split("\n"), start=1))
     return [
         TextLine(number, line, tuple(owners.get(number, ())),
                  (part[0] <= number <= part[1]) if part else number in owners)
-        for number, line in enumerate(lines, start=first_line)
+        for number, line in numbered
     ]

@@ -24,28 +24,27 @@
       var item = document.querySelector('li.finding[data-finding="' + findingId + '"]');
       if (item) { item.classList.add("lit"); }
     }
-    if (first) { first.scrollIntoView({ block: "nearest" }); }
+    if (first) { reveal(first, ".grid-box"); }
     return first;
   }
 
-  function scrollIntoPage(rect) {
-    var pages = rect.closest(".pages");
-    var box = rect.closest(".page-box");
-    if (!pages || !box) { return; }
-    var svg = rect.ownerSVGElement, vb = svg.viewBox.baseVal;
-    var scale = box.clientHeight / vb.height;
-    var top = box.offsetTop + rect.y.baseVal.value * scale - pages.clientHeight / 3;
-    pages.scrollTop = Math.max(0, top);
+  // Scroll the nearest scrolling box holding el (never the window) so that el sits a third of the way down.
+  function reveal(el, boxSelector) {
+    var box = el.closest(boxSelector);
+    if (!box) { return; }
+    var offset = el.getBoundingClientRect().top - box.getBoundingClientRect().top;
+    box.scrollTop = Math.max(0, box.scrollTop + offset - box.clientHeight / 3);
   }
 
-  function scrollText(line) {
-    var pre = line.closest("pre");
-    if (pre) { pre.scrollTop = Math.max(0, line.offsetTop - pre.clientHeight / 3); }
-  }
+  function scrollIntoPage(rect) { reveal(rect, ".pages"); }
+
+  function scrollText(line) { reveal(line, "pre"); }
 
   function showPart() {
     var line = document.querySelector("pre.numbered .line.in-part");
-    if (line) { var pre = line.closest("pre"); pre.scrollTop = Math.max(0, line.offsetTop - 8); }
+    if (!line) { return; }
+    var pre = line.closest("pre");
+    pre.scrollTop = Math.max(0, pre.scrollTop + line.getBoundingClientRect().top - pre.getBoundingClientRect().top - 8);
   }
   document.addEventListener("DOMContentLoaded", showPart);
 
