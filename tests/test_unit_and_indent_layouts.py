@@ -154,3 +154,29 @@ def test_a_projects_further_subject_block_is_a_row_named_by_its_subject(tmp_path
     names = [(r["name"], r["values"]["total"]) for r in tables["procurement"]["rows"]]
     assert ("会议费", 50.0) in names and ("商品和服务支出", 25.0) in names
     assert not _errors(findings, "procurement")
+
+
+def _summary_broken_by_a_page(carry: str = "") -> list[dict]:
+    """Jiangsu's 收支预算总表 running over a page break with no repeated title: "八、社会保障和就" | "业支出" and
+    "当年收入" | "小计" are names broken by the break."""
+    first = [["项目名称", "金额", "功能科目名称", "金额"],
+             ["一、财政拨款", "130.00", "一、一般公共服务支出", "100.00"],
+             ["", "", "八、社会保障和就", "30.00"]]
+    second = [["", "", "业支出", ""],
+              ["当年收入", "130.00", "当年支出小计", "130.00"],
+              ["小计", "", "", ""],
+              ["上年结转资金", carry, "结转下年资金", ""],
+              ["收入合计", "130.00", "支出合计", "130.00"]]
+    widths = [150, 80, 150, 80]
+    return [dict(title="收支预算总表", rows=first, widths=widths),
+            dict(title="", unit="", rows=second[:2], widths=widths),
+            dict(title="", unit="", rows=second[2:], widths=widths)]
+
+
+def test_names_broken_by_a_page_break_are_joined(tmp_path: Path) -> None:
+    tables, findings = _convert(save_pages(tmp_path / "t.pdf", _summary_broken_by_a_page()))
+    names = [r["name"] for r in tables["income_expenditure_summary"]["rows"]]
+    assert "社会保障和就业支出" in names and "当年收入小计" in names
+    assert not _errors(findings, "income_expenditure_summary")
+    _, findings = _convert(save_pages(tmp_path / "u.pdf", _summary_broken_by_a_page(carry="10.00")))
+    assert "summary.grand_total" in _errors(findings, "income_expenditure_summary")

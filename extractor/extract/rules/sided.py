@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from extractor.extract.rules.columns import COLUMNS, value_keys
 from extractor.extract.rules.grid_body import GridBody
@@ -11,6 +12,7 @@ from extractor.extract.rules.placement import place_rows
 from extractor.extract.rules.row_text import Segment, segments, tokens_of
 from extractor.extract.rules.table_body import RawRow, TableBody
 from extractor.extract.rules.vocabulary import table_vocabulary
+from extractor.ingest.text import Line
 from extractor.record.numbers import parse_amount
 
 _EXPENDITURE_WORDS = ("支出", "预备费", "人行科目", "年终结转", "年末", "结转下年")
@@ -191,7 +193,7 @@ def grid_sided_rows(kind: str, body: GridBody) -> list[dict]:
     values: list[dict] = []
     lanes: list[object] = []
     indents: list[float | None] = []
-    for line in body.rows:
+    for line in joined_across_pages(body.rows):
         for column, seg, amounts in _grid_items(line):
             side = "income" if column < split else "expenditure"
             items.append((side, seg, RawRow(None, list(line.cells), [line])))
@@ -237,6 +239,32 @@ def continue_indented(before: list[dict], rows: list[dict]) -> None:
 def _pop_deeper(stack: list[tuple[float, str]], indent: float) -> None:
     while stack and stack[-1][0] > indent - _INDENT_STEP:
         stack.pop()
+
+
+def joined_across_pages(rows: tuple[Line, ...]) -> list[Line]:
+    """Item names broken by a page break ("当年收入" | next page "小计", "八、社会保障和就" | "业支出"): the first
+    row of a page that prints no amount, its words only in columns where the last row of the page before
+    prints a name, continues those names."""
+    out: list[Line] = []
+    for at, line in enumerate(rows):
+        before = out[-1] if out else None
+        if before is not None and at and line.page != rows[at - 1].page and _continues(before, line):
+            cells = [a + b if b.strip() else a for a, b in zip(before.cells, line.cells)]
+            out[-1] = replace(before, cells=(*cells, *before.cells[len(cells):]))
+        else:
+            out.append(line)
+    return out
+
+
+_BROKEN_TAIL = 5  # characters at most of a name's tail carried over a page break (a heading is no tail)
+
+
+def _continues(before: Line, line: Line) -> bool:
+    filled = [i for i, c in enumerate(line.cells) if c.strip()]
+    return bool(filled) and all(
+        parse_amount(line.cells[i]) is None and len(line.cells[i].strip()) <= _BROKEN_TAIL
+        and enumerator_level(line.cells[i]) is None and i < len(before.cells) and before.cells[i].strip()
+        and parse_amount(before.cells[i]) is None for i in filled)
 
 
 def _second_name_column(body: GridBody) -> int:
