@@ -273,3 +273,17 @@ def test_apply_corrections_is_pure_and_applies_in_order() -> None:
     assert out["tables"][1]["rows"][0]["values"]["total"] == 9.0  # the later correction wins
     assert out["tables"][1]["rows"][0]["name"] == "合计"  # undone corrections do not apply
     assert json.dumps(record, sort_keys=True) == before
+
+
+def test_a_reconversion_that_fails_keeps_the_corrections_stale_until_the_file_reads_again(
+        store: tuple[Path, Path, str]) -> None:
+    db, source, document_id = store
+    fix_plan(db, document_id)
+    text = source.read_text(encoding="utf-8")
+    source.write_text("", encoding="utf-8")
+    assert runner.invoke(app, ["convert", str(source), "--db", str(db), "-q"]).exit_code == 1
+    assert rows(db, "SELECT status FROM corrections") == [("stale",)]
+    source.write_text(text, encoding="utf-8")
+    convert(source, db)
+    assert rows(db, "SELECT document_id, status FROM corrections") == [(document_id, "active")]
+    assert service.document_parts(db, document_id).verdict.status == "verified"
