@@ -243,3 +243,38 @@ def test_numbered_lines_give_each_line_its_rows_and_part() -> None:
         (1, (), True), (2, ("a", "b"), True), (3, ("b",), True), (4, (), False)]
     numbered = SimpleNamespace(text=None, lines=((10, "x"), (11, "y")))
     assert [(n.number, n.text, n.in_part) for n in numbered_lines(numbered, rows)] == [(10, "x", False), (11, "y", False)]
+
+
+def test_a_card_fixed_in_its_plan_or_marked_printed_this_way_turns_verified(
+        client: TestClient, store: tuple[Path, str]) -> None:
+    url = f"/documents/{store[1]}/cards/3/corrections"
+    marked = post(client, url, {"field": "printed_as_is", "value": "spending_plan"})
+    assert marked.status_code == 200 and verdict_of(marked.text) == "verified"  # type: ignore[attr-defined]
+    assert "printed this way" in marked.text  # type: ignore[attr-defined]
+    undo_url = re.search(r'hx-post="(/documents/[^"]+/undo)"', marked.text)  # type: ignore[attr-defined]
+    assert undo_url and verdict_of(post(client, undo_url.group(1), {}).text) == "failed"  # type: ignore[attr-defined]
+    fixed = post(client, url, {"field": "spending_plan.3", "value": "2.00"})
+    assert verdict_of(fixed.text) == "verified"  # type: ignore[attr-defined]
+    assert 'data-field="spending_plan.3"' in fixed.text and 'value="2.00"' in fixed.text  # type: ignore[attr-defined]
+
+
+def test_a_row_added_and_a_kind_changed_show_in_the_grid(client: TestClient, store: tuple[Path, str]) -> None:
+    url = f"/documents/{store[1]}/tables/0/corrections"
+    added = post(client, url, {"field": "row", "code": "", "name": "补录行"})
+    assert added.status_code == 200, added.text  # type: ignore[attr-defined]
+    assert re.search(r'<tr class="row added" data-row-key="\+\d+"', added.text)  # type: ignore[attr-defined]
+    rekinded = post(client, url, {"field": "kind", "value": "procurement"})
+    assert rekinded.status_code == 200  # type: ignore[attr-defined]
+    assert "<option selected>procurement</option>" in rekinded.text  # type: ignore[attr-defined]
+    assert 'data-field="unit_price"' in rekinded.text  # type: ignore[attr-defined]  # the new kind's columns
+
+
+def test_accepting_a_part_makes_next_skip_it(client: TestClient, store: tuple[Path, str]) -> None:
+    document_id = store[1]
+    first = client.get("/next", follow_redirects=False)
+    assert first.status_code == 303
+    part = first.headers["location"]
+    assert part.startswith(f"/documents/{document_id}/")
+    accepted = post(client, part + "/corrections", {"field": "accepted"})
+    assert accepted.status_code == 200  # type: ignore[attr-defined]
+    assert client.get("/next", follow_redirects=False).headers["location"] != part
