@@ -126,6 +126,11 @@ def after_write(con: DuckDBPyConnection, document_id: str, source_path: str, rep
     """Called by ``write_document`` in its transaction: the corrections of the documents it replaced (the same
     file, or an earlier version read from the same path) follow the new document, and are re-judged."""
     old = [i for i in replaced if i != document_id]
+    ids = [document_id, *old]
+    marks = ", ".join("?" for _ in ids)
+    (found,) = con.execute(f"SELECT count(*) FROM corrections WHERE document_id IN ({marks})", ids).fetchone() or (0,)
+    if not found:  # the usual case in a bulk run: nothing reviewed, so no derived rows either
+        return
     if old:
         marks = ", ".join("?" for _ in old)
         con.execute(f"UPDATE corrections SET document_id = ? WHERE document_id IN ({marks})", [document_id, *old])
