@@ -180,3 +180,21 @@ def test_names_broken_by_a_page_break_are_joined(tmp_path: Path) -> None:
     assert not _errors(findings, "income_expenditure_summary")
     _, findings = _convert(save_pages(tmp_path / "u.pdf", _summary_broken_by_a_page(carry="10.00")))
     assert "summary.grand_total" in _errors(findings, "income_expenditure_summary")
+
+
+def test_a_name_column_headed_by_its_classification_names_the_rows(tmp_path: Path) -> None:
+    """Changsha's 部门支出总体情况表: 科目编码 merged over 类 | 款 | 项, the name column headed 功能科目, a 栏次 row
+    of asterisks and numbers under the header."""
+    rows = [[Span("科目编码", 3), "功能科目", "总计", "基本支出", "项目支出"],
+            ["类", "款", "项", UP, UP, UP, UP],
+            ["**", "**", "**", "**", "1", "2", "3"],
+            ["", "", "", "合计", "30.00", "20.00", "10.00"],
+            ["201", "", "", "一般公共服务支出", "30.00", "20.00", "10.00"],
+            ["", "40", "", "信访事务", "30.00", "20.00", "10.00"],
+            ["201", "40", "01", "行政运行", "20.00", "20.00", ""],
+            ["201", "40", "04", "信访业务", "10.00", "", "10.00"]]
+    tables, _ = _convert(save_pages(tmp_path / "t.pdf", [dict(title="2026年部门支出总体情况表", rows=rows,
+                                                                widths=[40, 40, 40, 150, 70, 70, 70])]))
+    assert [(r["code"], r["name"]) for r in tables["expenditure_summary"]["rows"]] == [
+        (None, "合计"), ("201", "一般公共服务支出"), ("20140", "信访事务"), ("2014001", "行政运行"),
+        ("2014004", "信访业务")]

@@ -19,6 +19,8 @@ from extractor.record.numbers import is_code, parse_amount
 
 _GENERIC_AMOUNT = vocabulary_words("generic_amount_headers")
 _CODE_HEADERS = frozenset({"类", "款", "项"})
+#: A name column headed by the classification it lists (功能科目, 支出功能分类科目, 经济科目).
+_NAMED_SUBJECT = re.compile(r"\S{0,6}(?:功能|经济)\S{0,4}科目")
 _SUBTOTAL: str = table_vocabulary()["subtotal_word"]
 _UNIT_CODE = re.compile(r"(?:单位|部门)(?:代码|编码|编号)")
 #: A code/name pair whose name header says so is the second classification beside the row's own one.
@@ -239,7 +241,7 @@ def column_roles(kind: str, body: GridBody) -> Columns:
         elif key := _value_key(spec, text):
             if key not in values.values():  # a key names its leftmost column
                 values[i] = key
-        elif name is None and ("名称" in text or text in ("项目", "科目")):
+        elif name is None and ("名称" in text or text in ("项目", "科目") or _NAMED_SUBJECT.fullmatch(text)):
             name = i
     codes, name = _first_classification(headers, codes, name)
     if not values or (name is None and not codes):
