@@ -97,3 +97,23 @@ def test_three_public_vehicle_headers_without_fee() -> None:
     assert three_public_name("公务用车购置") == "公务用车购置费"
     assert three_public_name("公务用车运行维护") == "公务用车运行维护费"
     assert three_public_name("公务用车购置及运行维护费") == "公务用车购置及运维费"
+
+
+def test_basic_table_with_merged_header_over_its_total_and_figures_without_trailing_zeros(tmp_path: Path) -> None:
+    """Xi'an's 基本支出表: the code/name headers merged down beside the 合计 printed under 政府经济科目名称; 7-digit
+    项 (3010201) printed without their 款 row; figures without trailing zeros (24.8 above an 8 in its column)."""
+    header = [["部门经济科目编码", "部门经济科目名称", "政府经济科目编码", "政府经济科目名称", "合计", "人员经费支出",
+               "公用经费支出"],
+              [UP, UP, UP, "合计", "58.8", "26", "32.8"]]
+    rows = [["301", "工资福利支出", "", "", "26", "26", "0"],
+            ["30101", "基本工资", "50101", "工资奖金津补贴", "12", "12", "0"],
+            ["3010201", "津贴补贴", "50501", "工资福利支出", "14", "14", "0"],
+            ["302", "商品和服务支出", "", "", "32.8", "0", "32.8"],
+            ["30207", "邮电费", "50201", "办公经费", "24.8", "0", "24.8"],
+            ["30213", "维修(护)费", "50209", "维修(护)费", "8", "0", "8"]]
+    title = "一般公共预算基本支出明细表(按支出经济分类科目)"
+    path = save_pages(tmp_path / "t.pdf", [dict(title=title, rows=header + rows, widths=[80, 110, 80, 110, 70, 70, 70])])
+    result = convert_file(path)
+    table = next(t for t in result.record["tables"] if t["kind"] == "general_budget_basic_expenditure")
+    assert table["rows"][0]["name"] == "合计" and table["rows"][0]["code"] is None
+    assert table["verdict"]["status"] == "verified", table["verdict"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from extractor.ingest.text import Line
 from extractor.validate.coverage import total_findings
 from extractor.validate.rules_common import TableView
-from tests.test_arithmetic import IES, Record, _sided, base_record, check_record, setv, table
+from tests.test_arithmetic import BASIC, IES, Record, _coded, _sided, base_record, check_record, setv, table
 
 
 def _errors(record: Record) -> set[str]:
@@ -89,3 +89,16 @@ def test_sub_rows_of_a_heading_printed_blank_stand_in_the_list() -> None:
     _blank_heading_over_items(record)
     setv(IES, "income:一般公共预算拨款收入/专项资金列入部门预算的项目", amount=50)(record)
     assert _errors(record) == set()  # a sub-row of a kept row is inside its parent, never added beside it
+
+
+def test_an_item_printed_without_its_kuan_counts_under_the_class() -> None:
+    """Xi'an's 基本支出表 prints 3010201 津贴补贴 under 301 with no 30102 row: 301 = 30101 + 3010201."""
+    record = base_record()
+    rows = table(record, BASIC)["rows"]
+    rows[:4] = [_coded(None, "合计", total=60, personnel=52, public=8),
+                _coded("301", "工资福利支出", total=40, personnel=40),
+                _coded("30101", "基本工资", total=25, personnel=25),
+                _coded("3010201", "津贴补贴", total=15, personnel=15)]
+    assert _errors(record) == set()
+    setv(BASIC, "3010201", total=10, personnel=10)(record)
+    assert "tree.class_sum" in _errors(record)

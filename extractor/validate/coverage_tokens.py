@@ -83,7 +83,8 @@ def line_tokens(line: Line, index: int) -> list[Token]:
 
 def region_tokens(lines: Sequence[Line]) -> tuple[Token, ...]:
     """Return every number token of a region's lines; an amount a tab dump wrapped ("376." then "33" in the
-    same cell of a later line, page headers between) is one token. Cached: a filing's regions are checked
+    same cell of a later line, page headers between) is one token (not on a PDF page, whose cells keep their
+    wrapped lines, where "24.8" is a figure printed without its trailing zero). Cached: a filing's regions are checked
     against every record made of them (the mutation test checks thousands)."""
     return _region_tokens(tuple(lines))
 
@@ -93,7 +94,7 @@ def _region_tokens(lines: tuple[Line, ...]) -> tuple[Token, ...]:
     per_line = [line_tokens(line, i) for i, line in enumerate(lines)]
     for i, tokens in enumerate(per_line):
         for k, token in enumerate(tokens):
-            if _cut_short(token) and len(lines[i].cells) > 1:
+            if _cut_short(token) and len(lines[i].cells) > 1 and not any(lines[i].boxes):
                 tokens[k] = _join_wrapped(token, [
                     below for n, below in enumerate(per_line[i + 1: i + 1 + _WRAP_REACH], start=i + 1)
                     if not is_column_numbers(lines[n])])

@@ -72,7 +72,8 @@ def tree_findings(view: TableView) -> list[Finding]:
 
     A child belongs to the last row of its parent code printed above it (else to the parent's first row), so
     a classification printed in repeated blocks (301 … 303 once per 政府经济分类 group) or with its 款 rows
-    repeated under one 类 adds up block by block; 合计 is the sum of every 类 row printed.
+    repeated under one 类 adds up block by block; 合计 is the sum of every 类 row printed. A 项 whose 款 is not
+    printed (Xi'an's 3010201 津贴补贴 under 301, no 30102 row) counts under the nearest printed ancestor.
     """
     codes = view.code_index()
     last_seen: dict[str, int] = {}
@@ -82,6 +83,8 @@ def tree_findings(view: TableView) -> list[Finding]:
         if not code:
             continue
         above = parent_code(code)
+        while above and above not in codes:  # a 项 printed without its 款 row (3010201 under 301) is the 类's
+            above = parent_code(above)
         parent = last_seen.get(above, codes.get(above)) if above else None
         if parent is not None:
             children[parent].append(index)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractor.extract.rules.columns import COLUMNS, HEADED_COLUMNS
 from extractor.extract.rules.table_body import column_numbers, is_page_header
@@ -79,6 +79,7 @@ def split_grid(lines: tuple[Line, ...]) -> GridBody:
     rows = [ln for ln in lines[start:] if not ln.text.startswith("注") and not is_page_header(ln)
             and _compact(ln.text) not in seen and not column_numbers(ln) and not _PAGE_MARK.match(ln.text)
             and not TABLE_NUMBER.match(_compact(ln.text))]
+    rows = _without_merged_header(rows, header)
     widths = Counter(len(ln.cells) for ln in rows if is_data_line(ln)) or Counter(len(ln.cells) for ln in rows)
     width = widths.most_common(1)[0][0] if widths else 0
     if width > 2:  # a one-cell line beside a grid is text outside it (a running page header), not a row
@@ -121,6 +122,19 @@ def _on_columns(line: Line, edges: list[tuple[float, float]], width: int) -> Lin
             return line
         cells[left], boxes[left] = cell, box
     return Line(line.number, line.page, tuple(cells), tuple(boxes), line.origin)
+
+
+def _without_merged_header(rows: list[Line], header: list[Line]) -> list[Line]:
+    """The first row without the text of header cells merged down beside it (部门经济科目编码 | 部门经济科目名称 |
+    政府经济科目编码 printed over two rows, 合计 under 政府经济科目名称): those cells name columns, not the row."""
+    if not rows:
+        return rows
+    above = {(i, _compact(c)) for ln in header for i, c in enumerate(ln.cells) if c.strip()}
+    first = rows[0]
+    cells = tuple("" if (i, text) in above and len(text) > 1 and text not in ("合计", "总计")
+                  and parse_amount(text) is None else cell
+                  for i, cell in enumerate(first.cells) for text in (_compact(cell),))
+    return rows if cells == first.cells else [replace(first, cells=cells), *rows[1:]]
 
 
 def _unruled(lines: tuple[Line, ...]) -> bool:
