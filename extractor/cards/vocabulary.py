@@ -64,6 +64,13 @@ UNNUMBERED_GOALS_LABELS: tuple[str, ...] = tuple(_DATA["goals"]["unnumbered_labe
 #: Column headings of goals printed for the implementation period and for the year (the year's are kept).
 PERIOD_GOALS_COLUMNS: tuple[str, ...] = tuple(_DATA["goals"]["period_columns"])
 YEAR_GOALS_COLUMNS: tuple[str, ...] = tuple(_DATA["goals"]["year_columns"])
+#: Labels of a header block's cells (besides the goals labels and the month columns 3月底 …).
+HEADER_CELL_LABELS: tuple[str, ...] = tuple(_DATA["header_labels"]["cells"])
+#: The project code's label, the spending plan's (as printed before a wrap) and the labels ending a
+#: wrapped name or fund use.
+CODE_LABEL: str = _DATA["header_labels"]["code"]
+PLAN_LABEL: str = _DATA["header_labels"]["plan"]
+BLOCK_LABELS: tuple[str, ...] = tuple(_DATA["header_labels"]["block"])
 #: Other labels of a header block (rows the contract keeps no field for): they end a wrapped name.
 OTHER_HEADER_LABELS: tuple[str, ...] = tuple(_DATA["other_header_labels"]["labels"])
 #: Titles of 绩效目标表 that are not project cards (the department's own targets).
@@ -86,6 +93,12 @@ YEAR_VALUE_LABEL: str = _DATA["running_text"]["year_value_label"]
 
 #: A goals label at the start of a line's normalised text (not 绩效目标表, a title), with its colon.
 GOALS_LABEL = re.compile(r"^(?:" + _longest_first(list(GOALS_LABELS)) + r")(?!表)\s*[:：]?")
+#: A cell printing a header block's label only (项目名称, 其中：财政拨款, 3月底, 年度总体目标 …).
+HEADER_LABEL = re.compile(
+    r"^(?:其中[:：]?)?(?:" + _longest_first([*HEADER_CELL_LABELS, *GOALS_LABELS])
+    + r"|\d{1,2}月[底末])(?:[(（]%[)）])?[:：]?$"
+    r"|^(?:" + "|".join(re.escape(label) for label in OTHER_HEADER_LABELS) + r")(?:及代码|[(（]万元[)）])?[:：]?$"
+)
 #: A goals column heading (the period's or the year's goals).
 GOALS_COLUMN = re.compile(r"^(?:" + _longest_first([*PERIOD_GOALS_COLUMNS, *YEAR_GOALS_COLUMNS]) + r")$")
 
@@ -112,3 +125,13 @@ def name_label(folded: str) -> str | None:
 def is_project_card_title(title: str) -> bool:
     """A 绩效目标表 title of a project card (not the department's own, 部门整体…)."""
     return not any(word in title for word in NOT_PROJECT_CARD_TITLES)
+
+
+def leads_with_level1(tokens: list[str], following: str = "") -> bool:
+    """Return True when a printed line's first token is a level1 name: 成本指标, both a level1 and a
+    level2 name, only where a level2 name follows it (on the line, else ``following``, the next line's
+    first token)."""
+    if not tokens or tokens[0] not in LEVEL1_NAMES:
+        return False
+    after = tokens[1] if len(tokens) > 1 else following
+    return tokens[0] not in LEVEL2_NAMES or after in LEVEL2_NAMES

@@ -15,10 +15,13 @@ from dataclasses import dataclass, field
 from extractor.cards.interpret.fields import PLAN_SLOTS
 from extractor.cards.read.grid import flat_text, is_header_label
 from extractor.cards.vocabulary import (
+    BLOCK_LABELS,
     BUDGET_LABELS,
+    CODE_LABEL,
     FUND_USE_LABEL,
     GOALS_LABEL,
     OTHER_HEADER_LABELS,
+    PLAN_LABEL,
     UNNUMBERED_GOALS_LABELS,
     name_label,
 )
@@ -26,9 +29,7 @@ from extractor.ingest.text import Line
 from extractor.record.normalize import normalize_text
 from extractor.record.numbers import parse_amount
 
-_CODE_LABEL, _NAME_LABEL = "项目编码", "项目名称"
-_BLOCK_LABELS = ("预算规模", "资金用途", "预算数", "年度资金总额", "资金支出计")
-_PLAN_LABEL = "资金支出计"
+_NAME_LABEL = "项目名称"
 _FUND_USE_LABEL = re.compile(r"^\s*(?:预\s*算\s*规\s*模\s*及\s*)?资\s*金\s*用\s*途\s*[:：]?\s*")
 _MONTH = re.compile(r"(\d{1,2})\s*月\s*[底末]")
 _NUMBER = r"(\d[\d,]*(?:\.\d+)?)"
@@ -63,7 +64,7 @@ def read_header(
     wrapped name or goal starts on lines above the label's line.
     """
     goals = _goals(lines, _goals_start(lines) if centred else None)
-    code_at = _first(lines, lambda t: _CODE_LABEL in t)
+    code_at = _first(lines, lambda t: CODE_LABEL in t)
     name_at = _first(lines, lambda t: name_label(t) is not None)
     budget_at = _first(lines, lambda t: any(label in t for label in BUDGET_LABELS["total"]))
     if code_at is None and name_at is None and budget_at is None:
@@ -87,16 +88,16 @@ def _first(lines: tuple[Line, ...], test: Callable[[str], bool]) -> int | None:
 def _is_block_label(text: str) -> bool:
     folded = normalize_text(text)
     return (
-        any(folded.startswith(label) for label in (*_BLOCK_LABELS, *OTHER_HEADER_LABELS, *BUDGET_LABELS["total"]))
+        any(folded.startswith(label) for label in (*BLOCK_LABELS, *OTHER_HEADER_LABELS, *BUDGET_LABELS["total"]))
         or bool(GOALS_LABEL.match(folded))
-        or _CODE_LABEL in folded
+        or CODE_LABEL in folded
         or name_label(folded) is not None
     )
 
 
 def _code(text: str) -> str | None:
     """Return the project code printed after 项目编码 (stray spaces inside it removed)."""
-    code = _after_label(text, _CODE_LABEL, _NAME_LABEL)
+    code = _after_label(text, CODE_LABEL, _NAME_LABEL)
     return re.sub(r"\s+", "", code) or None if code else None
 
 
@@ -109,7 +110,7 @@ def _name(lines: tuple[Line, ...], at: int, centred: bool = False) -> str | None
             break
         above.insert(0, flat_text(line).strip())
     label = name_label(normalize_text(lines[at].text)) or _NAME_LABEL
-    pieces = [*above, _NEXT_CELL_LABEL.split(_after_label(flat_text(lines[at]), label, _CODE_LABEL) or "")[0]]
+    pieces = [*above, _NEXT_CELL_LABEL.split(_after_label(flat_text(lines[at]), label, CODE_LABEL) or "")[0]]
     for line in lines[at + 1 :]:
         if _is_block_label(line.text):
             break
@@ -159,7 +160,7 @@ def _fund_use(lines: tuple[Line, ...], budget_at: int) -> str | None:
     pieces = []
     for line in lines[budget_at + 1 :]:
         folded = normalize_text(line.text)
-        if folded.startswith(_PLAN_LABEL) or GOALS_LABEL.match(folded) or _MONTH.search(line.text):
+        if folded.startswith(PLAN_LABEL) or GOALS_LABEL.match(folded) or _MONTH.search(line.text):
             break
         text = _FUND_USE_LABEL.sub("", flat_text(line).strip(), count=1)
         if text.strip() and (text != flat_text(line).strip() or not _is_block_label(line.text)):

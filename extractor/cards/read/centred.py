@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from extractor.cards.vocabulary import LEVEL1_NAMES, LEVEL2_NAMES
+from extractor.cards.vocabulary import LEVEL1_NAMES, LEVEL2_NAMES, leads_with_level1
 from extractor.ingest.text import Line
 
 _NAMES = LEVEL1_NAMES | LEVEL2_NAMES
@@ -26,17 +26,10 @@ def centred_table(table: tuple[Line, ...]) -> tuple[Line, ...]:
     block), level1 names dropped and wrapped level2 names joined."""
     shared = Counter(line.number for line in table)
     kept = [line for line in table if shared[line.number] > 1] or list(table)
-    tokens = [_drop_level1(line.text.split()) for line in kept]
+    printed = (line.text.split() for line in kept)
+    tokens = [words[1:] if leads_with_level1(words) else words for words in printed]
     _join_wrapped_level2(tokens)
     return tuple(Line(line.number, line.page, (" ".join(t),)) for line, t in zip(kept, tokens, strict=True) if t)
-
-
-def _drop_level1(tokens: list[str]) -> list[str]:
-    """Drop a leading level1 name (成本指标 only when a level2 name follows, as it is both)."""
-    if tokens and tokens[0] in LEVEL1_NAMES:
-        if tokens[0] not in LEVEL2_NAMES or (len(tokens) > 1 and tokens[1] in LEVEL2_NAMES):
-            return tokens[1:]
-    return tokens
 
 
 def _join_wrapped_level2(lines: list[list[str]]) -> None:

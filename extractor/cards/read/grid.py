@@ -9,15 +9,14 @@ every printed line; the card finder (``cards.find``) turns it back into one line
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from extractor.cards.vocabulary import (
     GOALS_COLUMN,
+    HEADER_LABEL,
     INDICATOR_HEADER_LEVELS,
     INDICATOR_HEADER_NAMES,
     INDICATOR_HEADER_VALUE,
-    OTHER_HEADER_LABELS,
     YEAR_GOALS_COLUMNS,
 )
 from extractor.ingest.text import Line
@@ -25,16 +24,11 @@ from extractor.record.normalize import normalize_text
 from extractor.record.numbers import parse_amount
 
 _TOUCH = 1.0  # points: grid cells of one row share their edges
-_HEADER_LABEL = re.compile(
-    r"^(?:其中[:：]?)?(?:项目名称|项目编码|预算数|财政资金|财政拨款|其他资金|预算规模及资金用途|预算规模及|资金用途"
-    r"|资金支出计划?|划|年度资金总额|资金总额|(?:年度|当年)?(?:总体)?(?:绩效)?目标|\d{1,2}月[底末])(?:[(（]%[)）])?[:：]?$"
-    r"|^(?:" + "|".join(OTHER_HEADER_LABELS) + r")(?:及代码|[(（]万元[)）])?[:：]?$"
-)
 
 
 def is_header_label(text: str) -> bool:
     """Return True for a printed label of the card header block (项目名称, 预算数, 3月底 …)."""
-    return bool(_HEADER_LABEL.match(normalize_text(text)))
+    return bool(HEADER_LABEL.match(normalize_text(text)))
 
 
 def is_indicator_header(line: Line) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from extractor.cards.read.grid import flat_text, is_indicator_header
 from extractor.cards.read.segment import split_rows
-from extractor.cards.vocabulary import LEVEL1_NAMES, LEVEL2_NAMES
+from extractor.cards.vocabulary import LEVEL1_NAMES, LEVEL2_NAMES, leads_with_level1
 from extractor.ingest.text import Line
 from extractor.record.normalize import normalize_text
 
@@ -138,10 +138,8 @@ def _level_cells(tokens: list[str], following: str) -> tuple[str | None, str | N
     """Return (level1, level2, remaining tokens) for a printed line of the indicator table."""
     level1 = level2 = None
     rest = list(tokens)
-    if rest and rest[0] in LEVEL1_NAMES:
-        after = rest[1] if len(rest) > 1 else following
-        if rest[0] not in LEVEL2_NAMES or after in LEVEL2_NAMES:
-            level1, rest = rest[0], rest[1:]
+    if leads_with_level1(rest, following):
+        level1, rest = rest[0], rest[1:]
     if rest and rest[0] in LEVEL2_NAMES:
         level2, rest = rest[0], rest[1:]
     return level1, level2, rest
