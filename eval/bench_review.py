@@ -3,14 +3,15 @@
     python -m eval.bench_review [--pdf ../shared/pdfs/...pdf] [--dpi 110] [--shots docs] [--repeat 3]
 
 1. Converts one filing of about 40 pages (default: the Xi'an 宣传部 filing under ../shared/pdfs, 44 pages, with
-   failed tables) into a fresh store and starts `yusuan review` on it (its own process, a free port).
+   failed tables) and the other filings of its folder (for the documents list) into a fresh store, and starts
+   `yusuan review` on it (its own process, a free port).
 2. Drives Debian's Chromium (/usr/bin/chromium, through Playwright) over every non-empty table: "cold" opens the
    table view with the page-image cache removed (the page is rendered by PyMuPDF for this request), "warm" opens it
    again (the PNG read from the cache). Each load is a fresh browser context (no browser cache) and is timed from
    navigation to the `load` event (HTML, styles, scripts and every page image in). Prints the median and the
    worst over the tables.
-3. Saves screenshots of the main views into --shots: the documents list, a failed table with a finding clicked
-   (row and box lit), a card (docs/review-*.png; the README shows them).
+3. Saves screenshots of the main views into --shots: the documents list, the filing's parts, a failed table with
+   a finding clicked (row and box lit), a card (docs/review-*.png; the README shows them).
 """
 
 from __future__ import annotations
@@ -80,11 +81,11 @@ def timed_load(browser: Any, url: str) -> float:
     return seconds
 
 
-def tables_of(browser: Any, base: str) -> tuple[str, list[tuple[int, str, str]]]:
-    """Return the document's URL and its tables: (index, status, page) of each table with a page."""
+def tables_of(browser: Any, base: str, name: str) -> tuple[str, list[tuple[int, str, str]]]:
+    """Return the URL of the document ``name`` and its tables: (index, status, page) of each table with a page."""
     page = browser.new_page(viewport=VIEWPORT)
     page.goto(base + "/")
-    page.click("#documents a")
+    page.get_by_role("link", name=name, exact=True).click()
     rows = page.eval_on_selector_all(
         'tr.part[data-part="table"]',
         "rows => rows.map(r => [Number(r.dataset.index), r.className, r.children[4].textContent.trim()])")
@@ -112,6 +113,8 @@ def screenshots(browser: Any, base: str, document_url: str, tables: list[tuple[i
     written = []
     page.goto(base + "/")
     written.append(_shot(page, shots / "review-documents.png"))
+    page.goto(document_url)
+    written.append(_shot(page, shots / "review-document.png"))
     failed = [index for index, status, _ in tables if status == "failed"] or [tables[0][0]]
     page.goto(f"{document_url}/tables/{failed[0]}?dpi={dpi}")
     if page.locator("li.finding[data-row-key]:not([data-row-key=''])").count():
@@ -148,7 +151,8 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="bench-review-") as tmp:
         db = Path(tmp) / "bench.duckdb"
-        yusuan("convert", str(args.pdf), "--db", str(db), "-q")
+        yusuan("convert", str(args.pdf), *(str(p) for p in sorted(args.pdf.parent.glob("*.pdf")) if p != args.pdf),
+               "--db", str(db), "-q")
         port = free_port()
         server = start_server(db, port, args.dpi)
         base = f"http://127.0.0.1:{port}"
@@ -156,7 +160,7 @@ def main() -> None:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
                                                      args=["--no-sandbox", "--headless=new", "--disable-gpu"])
-                document_url, tables = tables_of(browser, base)
+                document_url, tables = tables_of(browser, base, args.pdf.stem)
                 cold, warm = measure(browser, document_url, tables, Path(f"{db}.review-cache"), args.dpi,
                                      args.repeat)
                 written = [] if args.no_shots else screenshots(browser, base, document_url, tables, args.shots,
