@@ -166,3 +166,16 @@ def test_a_scoring_column_and_the_subtotal_rows_above_a_listing_card_are_not_its
     rows.append(("126001", "基层信访业务工作经费", "35.78", "按时调拨经费", "产出指标", "时效指标", "区县经费调拨及时性",
                  "按时", "年内按时拨付得满分"))
     assert _errors([card], [_region(rows)]) == ["coverage.indicator_unread"]
+
+
+def test_a_project_of_a_several_project_card_left_unread_is_reported() -> None:
+    rows = [("项目名称", "网络建设维护"), ("一级指标", "二级指标", "三级指标", "指标值"),
+            ("产出指标", "数量指标", "互联网光纤数量", "5条"),
+            ("项目名称", "社保大厦物业费"), ("一级指标", "二级指标", "三级指标", "指标值"),
+            ("产出指标", "数量指标", "物业管理面积", "17839平方米")]
+    first = _card(1, "网络建设维护", [_indicator("产出指标", "数量指标", "互联网光纤数量", "5条")])
+    second = _card(2, "社保大厦物业费", [_indicator("产出指标", "数量指标", "物业管理面积", "17839平方米")])
+    assert _errors([first, second], [_region(rows)]) == []
+    findings = [f for f in check_cards_coverage([first], [_region(rows)]) if f["severity"] == "error"]
+    unread = [f["message"] for f in findings if f["rule_id"] == "coverage.card_unread"]
+    assert len(unread) == 1 and "社保大厦物业费" in unread[0]

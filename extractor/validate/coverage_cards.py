@@ -20,6 +20,8 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+from extractor.cards.vocabulary import BUDGET_LABELS, LISTING_COLUMNS, OTHER_HEADER_LABELS, PROJECT_NAME_LABELS
+from extractor.ingest.text import Line
 from extractor.record.keys import card_seq
 from extractor.regions.model import Region
 from extractor.validate.card_pairing import card_pieces, is_project_region, norm, region_text
@@ -109,13 +111,39 @@ def check_cards_coverage(cards: Sequence[Mapping[str, Any]], regions: Sequence[R
         frozen = json.dumps(card, ensure_ascii=False, sort_keys=True, default=str)
         findings += [dict(f) for f in _card_findings(position, frozen, text)]
     used = {r for own in pieces for r, _, _ in own}
+    names = {norm(card.get("project_name")) for card in cards}
     for i, region in enumerate(regions):
-        if i not in used and is_project_region(region) and prints_indicator_rows(region):
-            page = region.lines[0].page if region.lines else None
+        if not is_project_region(region):
+            continue
+        page = region.lines[0].page if region.lines else None
+        if i not in used and prints_indicator_rows(region):
             site = Site("performance_cards", None, None, region.title, page)
             findings.append(make_finding(CARD_UNREAD, site, None, None,
                                          f"printed card {region.title[:50]} (page {page}) gives no card"))
+        elif i in used:
+            findings += [make_finding(CARD_UNREAD, Site("performance_cards", None, None, region.title, line.page),
+                                      None, None, f"printed card {name[:40]} (page {line.page}) gives no card")
+                         for line, name in printed_projects(region) if not any(name in read for read in names)]
     return findings
+
+
+def printed_projects(region: Region) -> list[tuple[Line, str]]:
+    """The projects a card region prints in header blocks: a project-name label (项目名称, 专项(项目)名称 …) in a
+    line's first cell and the name (or its start, wrapped) in the next cell printed; a header block of several
+    projects under one title prints one per project, a listing's header row starts with another column."""
+    found = []
+    for line in region.lines:
+        texts = [norm(cell) for cell in line.cells if norm(cell)]
+        if len(texts) >= 2 and texts[0] in PROJECT_NAME_LABELS and not _is_label(texts[1]):
+            found.append((line, texts[1]))
+    return found
+
+
+def _is_label(text: str) -> bool:
+    """A header-block or listing label (主管部门, 总计 …), not a project's name."""
+    words = (*PROJECT_NAME_LABELS, *OTHER_HEADER_LABELS, *(w for ws in BUDGET_LABELS.values() for w in ws),
+             *(w for _, ws in LISTING_COLUMNS for w in ws))
+    return any(text.startswith(word) for word in words)
 
 
 def prints_indicator_rows(region: Region) -> bool:
