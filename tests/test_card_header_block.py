@@ -148,6 +148,23 @@ def test_a_card_that_cannot_be_read_costs_that_card_only(monkeypatch) -> None:
     assert [(c["seq"], c["project_name"]) for c in cards] == [(1, "好卡"), (2, "好卡")]
 
 
+def test_a_malformed_project_costs_that_project_only_not_the_others_under_its_title(monkeypatch) -> None:
+    import extractor.cards.reader as cards_module
+
+    read = cards_module.read_header
+
+    def failing(lines: tuple[Line, ...], *args: object, **kwargs: object):
+        if any("坏卡" in line.text for line in lines):
+            raise IndexError("malformed card")
+        return read(lines, *args, **kwargs)
+
+    monkeypatch.setattr(cards_module, "read_header", failing)
+    rows = [(("项目名称", name), ("一级指标", "二级指标", "三级指标", "指标值"), ("产出指标", "数量指标", "会议", "3次"))
+            for name in ("好卡", "坏卡", "另一好卡")]
+    cards = _cards(_lines(*(row for project in rows for row in project)))
+    assert [(c["seq"], c["project_name"]) for c in cards] == [(1, "好卡"), (2, "另一好卡")]
+
+
 def test_an_empty_card_form_is_no_card() -> None:
     body = _lines(
         ("项目名称", "", "", "主管部门", "", "", ""),

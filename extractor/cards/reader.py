@@ -42,11 +42,11 @@ def extract_performance_cards(regions: Sequence[Region], layout: str) -> list[di
             if rows is None:
                 last_listing = None
                 if is_project_card_title(region.title):
-                    found = (_header_block_card(region, body, layout) for body in project_bodies(region.lines))
+                    found = (_guarded_card(region, body, layout) for body in project_bodies(region.lines))
                     cards.extend(_numbered(len(cards), [card for card in found if card is not None]))
                 continue
             listing = read_listing(rows)
-        except Exception:  # a malformed card costs that card only: coverage reports its region unread
+        except Exception:  # a region that cannot be split: coverage reports its cards unread
             last_listing = None
             continue
         for item in listing:
@@ -62,6 +62,15 @@ def extract_performance_cards(regions: Sequence[Region], layout: str) -> list[di
 def _numbered(before: int, cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Number the cards of one region after the ``before`` cards read so far."""
     return [{**card, "seq": before + k} for k, card in enumerate(cards, start=1)]
+
+
+def _guarded_card(region: Region, body: tuple[Line, ...], layout: str) -> dict[str, Any] | None:
+    """Return the card of one project, or None where it cannot be read: a malformed card costs that card
+    only (the coverage check reports it unread), not the other projects of its region."""
+    try:
+        return _header_block_card(region, body, layout)
+    except Exception:
+        return None
 
 
 def _header_block_card(region: Region, body: tuple[Line, ...], layout: str) -> dict[str, Any] | None:

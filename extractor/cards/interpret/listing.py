@@ -64,10 +64,14 @@ class ListingCard:
 
 
 def read_listing(rows: Sequence[ListingRow]) -> list[ListingCard]:
-    """Return the projects of a listing's rows in printed order."""
+    """Return the projects of a listing's rows in printed order; a row that cannot be read costs that row
+    only (the coverage check reports its project unread)."""
     cards: list[ListingCard] = []
     for columns, line in rows:
-        _add_row(cards, columns, line)
+        try:
+            _add_row(cards, columns, line)
+        except Exception:
+            continue
     return cards
 
 
