@@ -278,3 +278,34 @@ def test_accepting_a_part_makes_next_skip_it(client: TestClient, store: tuple[Pa
     accepted = post(client, part + "/corrections", {"field": "accepted"})
     assert accepted.status_code == 200  # type: ignore[attr-defined]
     assert client.get("/next", follow_redirects=False).headers["location"] != part
+
+
+@pytest.fixture(scope="module")
+def pdf_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The shipped gold record printed as a ruled PDF (eval/render.py) and converted: a filing with page images."""
+    from eval.render import render_record
+
+    folder = tmp_path_factory.mktemp("review-pdf")
+    pdf = folder / "filings" / "sample.pdf"
+    pdf.parent.mkdir()
+    gold = json.loads((REPO / "examples" / "gold" / f"{SAMPLE.stem}.json").read_text(encoding="utf-8"))
+    pdf.write_bytes(render_record(gold, "grid", seed=3))
+    db = folder / "pdf.duckdb"
+    return db, convert_into(db, pdf)
+
+
+def test_a_pdf_table_view_draws_each_row_as_a_box_over_the_page_image(pdf_store: tuple[Path, str]) -> None:
+    db, document_id = pdf_store
+    with client_for(db) as local:
+        page = local.get(f"/documents/{document_id}/tables/1?dpi=72").text
+        image = re.search(r'<img class="page-image" src="([^"]+)" width="(\d+)" height="(\d+)"', page)
+        assert image and image.group(1).endswith(".png?dpi=72")
+        view_box = re.search(r'<svg class="boxes" viewBox="0 0 ([\d.]+) ([\d.]+)"', page)
+        assert view_box and round(float(view_box.group(1))) == int(image.group(2))  # 72 dpi: one pixel a point
+        boxes = re.findall(r'<rect class="box[^"]*" data-row-key="([^"]+)" x="([\d.]+)" y="([\d.]+)"', page)
+        assert len(boxes) >= 5 and all(0 <= float(y) <= float(view_box.group(2)) for _, _, y in boxes)
+        png = local.get(image.group(1))
+        assert png.status_code == 200 and png.headers["content-type"] == "image/png"
+        assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
+        assert int.from_bytes(png.content[16:20], "big") == int(image.group(2))  # the PNG is as wide as drawn
+        assert local.get(f"/documents/{document_id}/pages/999.png").status_code == 404
