@@ -45,7 +45,8 @@ def table_at(record: Mapping[str, Any], index: int | None) -> Mapping[str, Any]:
     """The table at ``index``; NotFound when the record has none there."""
     found = tables(record)
     if index is None or not 0 <= index < len(found):
-        raise NotFound(f"no table {index} (the document has {len(found)} tables: 0–{len(found) - 1})")
+        has = f"{len(found)} tables: 0–{len(found) - 1}" if found else "no tables"
+        raise NotFound(f"no table {index} (the document has {has})")
     return found[index]
 
 

@@ -117,7 +117,7 @@ def refresh(con: DuckDBPyConnection, document_id: str,
     if record is None or not active:
         return None
     checked = recheck(applied(record, active), findings)
-    _write_derived(con, document_id, checked, len(active))
+    _write_derived(con, document_id, checked, active)
     return checked
 
 
@@ -148,12 +148,22 @@ def _delete_derived(con: DuckDBPyConnection, document_ids: Sequence[str]) -> Non
         con.execute(f"DELETE FROM review_{table} WHERE document_id IN ({marks})", list(document_ids))
 
 
-def _write_derived(con: DuckDBPyConnection, document_id: str, checked: Rechecked, active: int) -> None:
+#: Which derived tables a correction of each part can change; the others are copies of the extraction's rows.
+_CHANGES = {"table": ("tables", "line_items"), "card": ("performance_cards", "indicators"),
+            "document": ("narrative",)}
+
+
+def _write_derived(con: DuckDBPyConnection, document_id: str, checked: Rechecked,
+                   active: Sequence[Correction]) -> None:
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     con.execute("INSERT INTO review_records VALUES (?, ?, ?, ?)",
-                [document_id, json.dumps(checked.record, ensure_ascii=False), active, now])
+                [document_id, json.dumps(checked.record, ensure_ascii=False), len(active), now])
+    changed = {table for c in active for table in _CHANGES.get(c.part, ())} | {"verdicts"}
     for table, (columns, make_rows) in _ROWS.items():
-        _insert(con, f"review_{table}", columns, make_rows(document_id, checked.record))
+        if table in changed:
+            _insert(con, f"review_{table}", columns, make_rows(document_id, checked.record))
+        else:  # untouched by every correction: the extraction's rows as they are (a 300-card filing: ~1 s less)
+            con.execute(f"INSERT INTO review_{table} SELECT * FROM {table} WHERE document_id = ?", [document_id])
     _insert(con, "review_findings", flat.FINDING_COLUMNS, flat.finding_rows(document_id, checked.findings))
 
 
