@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from extractor.extract.base import ExtractionResult, LLMUsage, NotADisclosureError
 from extractor.extract.rules.document import extract_document
-from extractor.extract.rules.record import extract_record
+from extractor.extract.rules.record import extract_record, prose_states_budget
 from extractor.ingest.text import TextDocument
 from extractor.record.build import build_record, part_record
 from extractor.regions.model import Region
@@ -62,7 +62,7 @@ class LLMExtractor:
         from extractor.extract.llm.extract import extract_regions
 
         tables, cards, prose = table_regions(regions), card_regions(regions), narrative_region(regions)
-        if not tables and not cards:  # a filing may be all cards (one long 项目支出绩效目标表), as in the rules
+        if not tables and not cards and not prose_states_budget(regions):  # cards or prose only, as in the rules
             raise NotADisclosureError(f"{doc.path}: no budget table found (not a budget disclosure?)")
         asked = [*tables, *cards, *([prose] if prose else [])]
         outcomes = extract_regions(asked, self.client, self.cache, self.concurrency)

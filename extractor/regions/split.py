@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from extractor.cards.find import CardSpan, find_cards
 from extractor.ingest.text import Line, TextDocument
@@ -26,6 +27,29 @@ def title_text(line: Line) -> str:
         if classify_title(joined) is not None:
             return joined
     return line.cells[0] if line.cells else ""
+
+
+def wrapped_title(lines: Sequence[Line], index: int) -> str | None:
+    """The title of a table printed over two lines of one cell each ("…一般公共预算支出明细表(按支出功能分类科" /
+    "目-不含上年结转)"), when neither line alone is a title; else None. A title of kind other only when wrapped
+    inside its bracketed note (two lines of a page head, "…单位预算公开" / "公开01 表", are no table of their own);
+    cards are the card finder's."""
+    if index + 1 >= len(lines) or len(lines[index].cells) != 1 or len(lines[index + 1].cells) != 1:
+        return None
+    second = lines[index + 1].cells[0]
+    if lines[index + 1].page != lines[index].page or classify_title(second) is not None:
+        return None
+    first = lines[index].cells[0].strip()
+    joined = first + second.strip()
+    kind = classify_title(joined)
+    if kind == "other" and not _open_bracket(first):
+        return None
+    return joined if kind not in (None, "card") else None
+
+
+def _open_bracket(text: str) -> bool:
+    """True when the text ends inside a bracketed note: a title wrapped within its "(按…科目)"."""
+    return text.count("(") + text.count("（") > text.count(")") + text.count("）")
 
 
 def is_prose_break(line: Line) -> bool:
@@ -53,7 +77,7 @@ def split_regions(doc: TextDocument) -> list[Region]:
         card = taking.get(index)
         if card is not None:
             if current:
-                regions.append(_region(kind, table_kind, title, current))
+                regions.append(_region(kind, table_kind, title, current, doc.layout))
             regions += [_card_region(c) for c in _take_before(bare, card.start)]
             regions.append(_card_region(card))
             kind, table_kind, title, current = "prose", None, "", []
@@ -61,19 +85,22 @@ def split_regions(doc: TextDocument) -> list[Region]:
             continue
         line = doc.lines[index]
         found = title_kind(line)
+        wrapped = None if found or doc.layout == "word" else wrapped_title(doc.lines, index)
+        if wrapped is not None:
+            found = classify_title(wrapped)
         if found or (kind == "table" and is_prose_break(line)):
             if current:
-                regions.append(_region(kind, table_kind, title, current))
+                regions.append(_region(kind, table_kind, title, current, doc.layout))
             regions += [_card_region(c) for c in _take_before(bare, index)]
             current = []
             if found and found != "card":
-                kind, table_kind, title = "table", found, title_text(line)
+                kind, table_kind, title = "table", found, wrapped or title_text(line)
             else:
                 kind, table_kind, title = "prose", None, ""
         current.append(line)
         index += 1
     if current:
-        regions.append(_region(kind, table_kind, title, current))
+        regions.append(_region(kind, table_kind, title, current, doc.layout))
     return regions + [_card_region(c) for c in bare]
 
 
@@ -93,8 +120,16 @@ def _card_region(card: CardSpan) -> Region:
                   title_span=(card.first_line, card.last_title_line), title_page=card.page)
 
 
-def _region(kind: str, table_kind: str | None, title: str, lines: list[Line]) -> Region:
-    """A table title with nothing under it (a table named in the prose) is prose."""
-    if kind == "table" and len(lines) == 1:
+def _region(kind: str, table_kind: str | None, title: str, lines: list[Line], layout: str = "") -> Region:
+    """A table title with nothing under it (a table named in the prose, an entry of a contents page) is prose.
+    In a PDF, a table prints a grid under its title: a title followed only by lines of one cell (page
+    numbers, the next entries of a contents page, sentences) heads nothing."""
+    if kind == "table" and (len(lines) == 1 or layout == "pdf" and not any(_grid_line(line) for line in lines[1:])):
         return Region("prose", None, "", tuple(lines))
     return Region(kind, table_kind, title, tuple(lines))
+
+
+def _grid_line(line: Line) -> bool:
+    """A line of a grid: two or more cells, or one cell holding a framed block of several printed lines."""
+    cells = [cell for cell in line.cells if cell.strip()]
+    return len(cells) >= 2 or any("\n" in cell.strip() for cell in cells)

@@ -49,18 +49,27 @@ FEW_TABLES = Rule(
     "Fewer than half of the nine standard tables (收支总表 … 三公) are printed or read: the filing's tables were "
     "not found (an attachment not given, titles no rule knows), so the document cannot be checked whole.",
 )
+TABLES_NOT_IN_FILE = Rule(
+    "document.tables_not_in_file", UNCHECKED,
+    "The filing prints none of the nine standard tables (its 情况说明 alone, or its cards alone): its tables are "
+    "not in the file (a separate attachment, named as the prose names it: 附件：…报表), so the prose cannot be "
+    "checked against them.",
+)
 NO_TOTAL = Rule(
     "coverage.no_total", UNCHECKED,
     "The table has no total row and the region prints none: its sums are not anchored to a printed total.",
 )
 RULES: tuple[Rule, ...] = (
     TABLE_UNREAD, *coverage_tables.RULES, MISSING_TOTAL, *coverage_cards.RULES, NO_REGION, NO_TOTAL, FEW_TABLES,
+    TABLES_NOT_IN_FILE,
 )
 
 _RUNNING_PAGES = 3
 _EDGE_LINES = 2
 _HEAD_CHARS = 6
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+#: A line naming the tables' attachment: 附件：…报表, (见附件), 详见…附表.
+_ATTACHMENT = re.compile(r"附件.*表|见附件|附表")
 _TOTAL_LINE = re.compile(r"^(\d+)?(合计|总计)")
 _GRAND_LINE = {"income": re.compile(r"收入(总计|合计)"), "expenditure": re.compile(r"支出(总计|合计)")}
 
@@ -87,7 +96,9 @@ def check_coverage(record: Mapping[str, Any], regions: Sequence[Region]) -> list
             message = f"{view.title}: no printed table of kind {view.kind} found to check it against"
             findings.append(make_finding(NO_REGION, Site(view.kind, None, None, view.title), None, None, message))
     found = (set(printed) | set(by_kind)) & set(STANDARD_KINDS)
-    if 2 * len(found) < len(STANDARD_KINDS):
+    if not found:
+        findings.append(tables_not_in_file(regions))
+    elif 2 * len(found) < len(STANDARD_KINDS):
         message = f"{len(found)} of the {len(STANDARD_KINDS)} standard tables found: the filing's tables were not read"
         findings.append(make_finding(FEW_TABLES, Site(None, None, None, "document"), None, None, message))
     cards = record.get("performance_cards") or []
@@ -95,6 +106,18 @@ def check_coverage(record: Mapping[str, Any], regions: Sequence[Region]) -> list
     findings += coverage_cards.check_cards_coverage([c for c in cards if isinstance(c, Mapping)], card_regions,
                                                     running_heads(regions))
     return findings
+
+
+def tables_not_in_file(regions: Sequence[Region]) -> Finding:
+    """The finding of a filing that prints no standard table, naming the attachment where the prose names it."""
+    named = next((line for r in regions if r.kind == "prose" for line in r.lines
+                  if _ATTACHMENT.search(normalize_text(line.text))), None)
+    if named is not None:
+        where = f"the prose names them as an attachment ({named.text.strip()[:50]}, page {named.page})"
+    else:
+        where = "they are published apart from it"
+    message = f"no standard table is printed in this file: {where}; what it prints is not checked against them"
+    return make_finding(TABLES_NOT_IN_FILE, Site(None, None, None, "document"), None, None, message)
 
 
 def running_heads(regions: Sequence[Region]) -> frozenset[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from extractor.cards.reader import extract_performance_cards
 from extractor.extract.base import ExtractionResult, NotADisclosureError
@@ -12,6 +12,9 @@ from extractor.extract.rules.tables import extract_table, merge_tables
 from extractor.ingest.text import TextDocument
 from extractor.record.build import build_record
 from extractor.regions.model import Region
+
+#: Narrative figures that make a prose a budget's 情况说明: a filing printing them is a disclosure without tables.
+_BUDGET_TOTALS = ("income_total", "expenditure_total")
 
 
 class RulesExtractor:
@@ -25,17 +28,29 @@ class RulesExtractor:
 
 
 def extract_record(doc: TextDocument, regions: Sequence[Region]) -> dict:
-    """Return the disclosure record of a filing's regions; raise NotADisclosureError if it has neither
-    tables nor cards (a filing may be all cards: one long 项目支出绩效目标表)."""
+    """Return the disclosure record of a filing's regions; raise NotADisclosureError if it has no table, no
+    card and no budget total in its prose (a filing may be all cards: one long 项目支出绩效目标表; or the
+    情况说明 alone, its tables a separate attachment)."""
     tables = [extract_table(r, doc.layout) for r in regions if r.kind == "table"]
-    if not tables and not any(r.kind == "card" for r in regions):
+    narrative = extract_narrative(_prose_text(regions))
+    if not tables and not any(r.kind == "card" for r in regions) and not states_budget(narrative):
         raise NotADisclosureError(f"{doc.path}: no budget table found (not a budget disclosure?)")
     return build_record(
         document=extract_document(list(regions)),
         tables=merge_tables(tables),
-        narrative=extract_narrative(_prose_text(regions)),
+        narrative=narrative,
         performance_cards=extract_performance_cards(regions, doc.layout),
     )
+
+
+def states_budget(narrative: Mapping[str, float]) -> bool:
+    """True when the prose states the budget's income or expenditure total (a 情况说明)."""
+    return any(key in narrative for key in _BUDGET_TOTALS)
+
+
+def prose_states_budget(regions: Sequence[Region]) -> bool:
+    """True when the filing's prose states the budget's income or expenditure total."""
+    return states_budget(extract_narrative(_prose_text(regions)))
 
 
 def _prose_text(regions: Sequence[Region]) -> str:
