@@ -14,6 +14,7 @@ SCRIPTS = {
     "dev_eval": (["--shared", "{missing}", "--out", "{tmp}/out"], "the labelled dev data"),
     "scan_eval": (["--shared", "{missing}", "--out", "{tmp}/out"], "the labelled dev data"),
     "pdf_report": (["{missing}/pdfs"], "a folder of PDFs"),
+    "census": (["{missing}/pdfs"], "filings to count"),
     "bench_bulk": (["--gold", "{missing}/gold", "--corpus", "{tmp}/out"], "gold records (*.json) to render"),
     "bench_ocr": (["--shared", "{missing}"], "the Shanghai dev PDF"),
     "card_check": (["--corpus", "{missing}/corpus", "--gold", "{missing}/gold"], "text dumps"),
