@@ -38,7 +38,7 @@ from extractor.review.views import (
 )
 from extractor.store import corrections as stored
 from extractor.store import open_store
-from extractor.store.database import Connection
+from extractor.store.database import Connection, connect
 from extractor.validate.schema import validate_part, validate_record
 
 SORTS = {"source_name": "d.source_name", "agency": "d.agency_name", "year": "d.fiscal_year",
@@ -46,11 +46,20 @@ SORTS = {"source_name": "d.source_name", "agency": "d.agency_name", "year": "d.f
 VERDICT_FILTERS = ("failed", "unverified", "verified")
 
 
+#: Store files (path, device, inode) this process has opened, and so migrated, once: later calls connect
+#: without checking the schema (a file made anew at the same path is another inode, and is migrated again).
+_MIGRATED: set[tuple[Path, int, int]] = set()
+
+
 @contextmanager
 def _store(db: str | Path) -> Iterator[Connection]:
-    if not Path(db).is_file():
+    path = Path(db)
+    if not path.is_file():
         raise ReviewError(f"no store at {db}")
-    con = open_store(db)
+    stat = path.stat()
+    key = (path.resolve(), stat.st_dev, stat.st_ino)
+    con = connect(path) if key in _MIGRATED else open_store(path)
+    _MIGRATED.add(key)
     try:
         yield con
     finally:
@@ -176,7 +185,8 @@ def table_view(db: str | Path, document_id: str, table_index: int) -> TableView:
         doc = _load(con, document_id)
     table_at(doc.corrected, table_index)
     own = group_findings(doc.corrected, doc.findings).get(("table", table_index), [])
-    return build_table_view(document_id, table_index, doc.corrected, doc.extracted, doc.applied, own, doc.corrections)
+    view = build_table_view(document_id, table_index, doc.corrected, doc.extracted, doc.applied, own, doc.corrections)
+    return replace(view, source_name=doc.source_name, document_verdict=verdict_view(doc.corrected.get("verdict")))
 
 
 def card_view(db: str | Path, document_id: str, card_seq: int) -> CardView:
@@ -185,7 +195,8 @@ def card_view(db: str | Path, document_id: str, card_seq: int) -> CardView:
         doc = _load(con, document_id)
     card_position(doc.corrected, card_seq)
     own = group_findings(doc.corrected, doc.findings).get(("card", card_seq), [])
-    return build_card_view(document_id, card_seq, doc.corrected, doc.extracted, own, doc.corrections)
+    view = build_card_view(document_id, card_seq, doc.corrected, doc.extracted, own, doc.corrections)
+    return replace(view, source_name=doc.source_name, document_verdict=verdict_view(doc.corrected.get("verdict")))
 
 
 def add_correction(db: str | Path, document_id: str, target: Target, new: Any, *, who: str,

@@ -85,6 +85,8 @@ class TableView(_View):
     corrections: tuple[Correction, ...]
     kinds: tuple[str, ...] = TABLE_KINDS
     lines: tuple[int, int] | None = None  # the table's printed lines (its region)
+    source_name: str | None = None
+    document_verdict: VerdictView | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,8 @@ class CardView(_View):
     bbox: tuple[float, ...] | None
     corrections: tuple[Correction, ...]
     lines: tuple[int, int] | None = None  # the card's printed lines
+    source_name: str | None = None
+    document_verdict: VerdictView | None = None
 
 
 @dataclass(frozen=True)
