@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from extractor.extract.rules.grid_tables import three_public_name
+from extractor.extract.rules.sided import _name_overflow
+from extractor.ingest.text import Line
 from extractor.pipeline import convert_file
 from tests.grid_pdf import UP, Span, save_pages
 from tests.test_table_layouts import _tables
@@ -117,3 +119,35 @@ def test_basic_table_with_merged_header_over_its_total_and_figures_without_trail
     table = next(t for t in result.record["tables"] if t["kind"] == "general_budget_basic_expenditure")
     assert table["rows"][0]["name"] == "合计" and table["rows"][0]["code"] is None
     assert table["verdict"]["status"] == "verified", table["verdict"]
+
+
+def test_summary_sub_items_continued_on_the_next_page_keep_their_numbered_parent(tmp_path: Path) -> None:
+    """Xi'an's 收支总表 over two pages under its repeated title: (6)资本性支出 heads page 2 under the 2、专项业务经费
+    支出 of page 1; 3、上缴上级支出 after it is no sub-item."""
+    header = [["项目", "预算数", "支出功能分类科目", "预算数", "部门预算支出经济分类科目", "预算数"]]
+    first = [["一、部门预算", "100.00", "一、部门预算", "100.00", "一、部门预算", "100.00"],
+             ["1、财政拨款", "100.00", "1、一般公共服务支出", "60.00", "1、人员经费和公用经费支出", "40.00"],
+             ["", "", "2、教育支出", "40.00", "(1)工资福利支出", "40.00"],
+             ["", "", "", "", "2、专项业务经费支出", "60.00"],
+             ["", "", "", "", "(1)商品和服务支出", "50.00"]]
+    second = [["", "", "", "", "(6)资本性支出", "10.00"],
+              ["", "", "", "", "3、上缴上级支出", "0.00"],
+              ["本年收入合计", "100.00", "本年支出合计", "100.00", "本年支出合计", "100.00"],
+              ["收入总计", "100.00", "支出总计", "100.00", "支出总计", "100.00"]]
+    title = "部门综合预算收支总表"
+    widths = [100, 60, 130, 60, 150, 60]
+    tables = _tables(tmp_path, [dict(title=title, rows=header + first, widths=widths, label="表1"),
+                                dict(title=title, rows=header + second, widths=widths, label="表1")])
+    names = [r["name"] for r in tables["income_expenditure_summary"]["rows"] if r["side"] == "expenditure"]
+    assert "专项业务经费支出/资本性支出" in names and "上缴上级支出" in names
+    assert not any("lane" in r["provenance"] or "level" in r["provenance"]
+                   for r in tables["income_expenditure_summary"]["rows"])
+
+
+def test_a_name_printed_past_its_cell_ends_in_the_amount_column() -> None:
+    """"(3)对个人和家庭的补" | "助 4.82": the characters before the figure end the name on their left."""
+    line = Line(1, 3, ("(3)对个人和家庭的补", "助 4.82", "3、机关资本性支出(一", ") 104.31", "4、对企业补助", "0.00"))
+    fixed = _name_overflow(line, {1, 3, 5})
+    assert fixed.cells == ("(3)对个人和家庭的补助", "4.82", "3、机关资本性支出(一)", "104.31", "4、对企业补助", "0.00")
+    long_words = Line(2, 3, ("一、部门预算", "其他收入 5.00"))
+    assert _name_overflow(long_words, {1}) is long_words  # more than a few characters: an item of its own

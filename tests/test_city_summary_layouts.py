@@ -6,7 +6,7 @@ from __future__ import annotations
 from extractor.ingest.text import Line
 from extractor.validate.coverage import total_findings
 from extractor.validate.rules_common import TableView
-from tests.test_arithmetic import BASIC, IES, Record, _coded, _sided, base_record, check_record, setv, table
+from tests.test_arithmetic import BASIC, IES, IS, Record, _coded, _sided, base_record, check_record, setv, table
 
 
 def _errors(record: Record) -> set[str]:
@@ -102,3 +102,24 @@ def test_an_item_printed_without_its_kuan_counts_under_the_class() -> None:
     assert _errors(record) == set()
     setv(BASIC, "3010201", total=10, personnel=10)(record)
     assert "tree.class_sum" in _errors(record)
+
+
+def test_last_years_account_balance_is_income_beside_the_carryover() -> None:
+    """Xi'an's 收入总表 prints 上年实户资金余额 (kept as prior_balance) beside 上年结转, and its 收支总表 lists it
+    among the carry rows under 本年收入合计."""
+    record = base_record()
+    income = table(record, IS)["rows"]
+    for row in income[:3] + income[4:5]:  # 合计, 206, 20601, 2060102
+        row["values"].update(total=row["values"]["total"] + 5, prior_balance=5)
+    summary = table(record, IES)["rows"]
+    summary.insert(summary.index(next(r for r in summary if r["name"] == "收入总计")),
+                   _sided("income", "上年实户资金余额", amount=5))
+    for row in summary:
+        if row["name"] in ("收入总计", "支出总计"):
+            row["values"]["amount"] = 115
+    summary.insert(summary.index(next(r for r in summary if r["name"] == "支出总计")),
+                   _sided("expenditure", "未安排支出的实户资金", amount=5))
+    errors = {e for e in _errors(record) if not e.startswith(("cross.", "prose."))}
+    assert errors == set()
+    setv(IS, "合计", prior_balance=4)(record)
+    assert "row.total_parts" in _errors(record)

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 #: kind -> tuple of (total key, part keys); a missing value counts as 0.
 ROW_IDENTITIES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "income_summary": (
-        ("total", ("current_subtotal", "carryover")),
+        ("total", ("current_subtotal", "carryover", "prior_balance")),  # prior_balance: 上年实户资金余额 (kept)
         ("current_subtotal", ("fiscal_allocation", "special_account", "business_income",
                               "operating_income", "superior_subsidy", "subsidiary_remittance",
                               "other_income")),
@@ -69,12 +69,12 @@ def applicable_identities(kind: str, printed: set[str]) -> tuple[tuple[str, tupl
     """Return the row identities of ``kind`` a table printing the columns ``printed`` can be checked on.
 
     An identity needs its total column and at least one part column. A 收入总表 without a
-    本年收入小计 column checks total = every income source + 上年结转 instead.
+    本年收入小计 column checks total = every income source + 上年结转 (+ 上年实户资金余额) instead.
     """
     chosen: list[tuple[str, tuple[str, ...]]] = []
     for total, parts in ROW_IDENTITIES.get(kind, ()):
         if kind == "income_summary" and total == "total" and "current_subtotal" not in printed:
-            parts = (*INCOME_SOURCES, "carryover")
+            parts = (*INCOME_SOURCES, *parts[1:])
         if total in printed and printed.intersection(parts):
             chosen.append((total, parts))
     return tuple(chosen)

@@ -45,7 +45,8 @@ _CURRENT = re.compile(r"^(本年|当年)(收入|支出)(合计|小计|总计)$")
 #: A side's grand total: 收入总计 / 支出合计 …, or a bare 合计 / 总计 printed on the side's own line (Chongqing's
 #: 收支总体情况表 heads each side with 合计 and prints no 本年合计 or 结转 rows).
 _GRAND = re.compile(r"^(?:(收入|支出)(总计|合计|总额)|合计|总计)$")
-_CARRY = re.compile(r"结转|结余")
+#: Money carried in from last year or out to the next: 结转/结余, Xi'an's 上年实户资金余额 and 未安排支出的实户资金.
+_CARRY = re.compile(r"结转|结余|余额|实户资金")
 
 #: Expenditure-type items of a summary's expenditure side → 支出总表 value key.
 EXPENDITURE_TYPES: dict[str, str] = {

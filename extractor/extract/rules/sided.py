@@ -193,8 +193,9 @@ def grid_sided_rows(kind: str, body: GridBody) -> list[dict]:
     values: list[dict] = []
     lanes: list[object] = []
     indents: list[float | None] = []
+    figures = {i for i in range(body.width) if not _texty(body, i)}
     for line in joined_across_pages(body.rows):
-        for column, seg, amounts in _grid_items(line):
+        for column, seg, amounts in _grid_items(_name_overflow(line, figures)):
             side = "income" if column < split else "expenditure"
             items.append((side, seg, RawRow(None, list(line.cells), [line])))
             values.append(_side_values(kind, side, amounts, keys))
@@ -203,13 +204,34 @@ def grid_sided_rows(kind: str, body: GridBody) -> list[dict]:
     names = _prefixed_names(items, lanes, indents)
     stepped = _stepped_lanes(items, lanes, indents)
     rows: list[dict] = []
-    for (side, _, row), name, vals, lane, indent in zip(items, names, values, lanes, indents):
+    for (side, seg, row), name, vals, lane, indent in zip(items, names, values, lanes, indents):
         if name:
             where = provenance(row.lines[0])
             if lane in stepped and indent is not None:
                 where["indent"] = indent  # for a continuation on the next page (merge)
+            where["lane"], where["level"] = lane[1], enumerator_level(seg.raw)  # likewise (merge)
             rows.append({"side": side, "name": name, "values": vals, "provenance": where})
     return rows
+
+
+_OVERFLOW = 3  # characters at most of a name printed past its cell's right rule
+
+
+def _name_overflow(line: Line, figures: set[int]) -> Line:
+    """A name printed past its cell's right rule into the amount column ("(3)对个人和家庭的补" | "助 4.82",
+    "3、机关资本性支出(一" | ") 104.31"): the few characters an amount column prints before its figure (or
+    alone) end the name on their left."""
+    cells = list(line.cells)
+    for i in sorted(figures):
+        text = cells[i].strip() if 0 < i < len(cells) else ""
+        if not text or parse_amount(text) is not None or not cells[i - 1].strip() \
+                or parse_amount(cells[i - 1]) is not None:
+            continue
+        head, _, tail = text.rpartition(" ")
+        words, figure = (head, tail) if head and parse_amount(tail) is not None else (text, "")
+        if len(words.replace(" ", "")) <= _OVERFLOW:
+            cells[i - 1], cells[i] = cells[i - 1] + words.replace(" ", ""), figure
+    return line if tuple(cells) == line.cells else replace(line, cells=tuple(cells))
 
 
 def continue_indented(before: list[dict], rows: list[dict]) -> None:
@@ -234,6 +256,47 @@ def continue_indented(before: list[dict], rows: list[dict]) -> None:
             if "/" not in row["name"]:
                 row["name"] = _child(side, stack[-1][1], row["name"])
             stack.append((indent, row["name"].split("/")[-1]))
+
+
+def continue_numbered(before: list[dict], rows: list[dict]) -> None:
+    """A summary continued on a new page under its repeated title: the first items of a printed column whose
+    parent printed on the page before ((6)资本性支出 under 2、专项业务经费支出) take it from the rows before the
+    break, by the enumerator levels of each column (provenance lane/level of grid summaries)."""
+    stacks: dict[tuple[str, int], list[tuple[int, str]]] = {}
+    for row in before:
+        lane, level = _lane_level(row)
+        if lane is None:
+            continue
+        stack = stacks.setdefault(lane, [])
+        if any(w in row["name"] for w in _TOTAL_WORDS):
+            stack.clear()
+        elif level is not None:
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            stack.append((level, row["name"].split("/")[-1]))
+    done: set[tuple[str, int]] = set()
+    for row in rows:
+        lane, level = _lane_level(row)
+        if lane is None or lane in done:
+            continue
+        stack = stacks.get(lane, [])
+        if level is None or any(w in row["name"] for w in _TOTAL_WORDS):
+            done.add(lane)
+            continue
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        if not stack:
+            done.add(lane)  # a first-level item: the rows from here were named on their own page
+            continue
+        if "/" not in row["name"]:
+            row["name"] = _child(lane[0], stack[-1][1], row["name"])
+        stack.append((level, row["name"].split("/")[-1]))
+
+
+def _lane_level(row: dict) -> tuple[tuple[str, int] | None, int | None]:
+    where = row.get("provenance", {})
+    lane = where.get("lane")
+    return ((row.get("side") or "", lane) if lane is not None else None), where.get("level")
 
 
 def _pop_deeper(stack: list[tuple[float, str]], indent: float) -> None:

@@ -8,7 +8,7 @@ from extractor.extract.rules.grid_tables import grid_rows, inherit_levels, join_
 from extractor.extract.rules.listed import fixed_asset_rows, procurement_rows
 from extractor.extract.rules.placement import place_rows
 from extractor.extract.rules.row_text import name_and_numbers, split_code, tokens_of
-from extractor.extract.rules.sided import continue_indented, grid_sided_rows, sided_rows
+from extractor.extract.rules.sided import continue_indented, continue_numbered, grid_sided_rows, sided_rows
 from extractor.extract.rules.table_body import RawRow, TableBody, column_numbers, split_body
 from extractor.record.kinds import CODED_KINDS, SIDED_KINDS
 from extractor.record.normalize import normalize_name
@@ -81,11 +81,13 @@ def merge_tables(tables: list[dict]) -> list[dict]:
             _resolve_levels(earlier["rows"], table["rows"])
             if table["kind"] in SIDED_KINDS:
                 continue_indented(earlier["rows"], table["rows"])
+                continue_numbered(earlier["rows"], table["rows"])
             earlier["rows"].extend(table["rows"])
     for table in out:
         for row in table["rows"]:
             row.get("provenance", {}).pop("code_levels", None)
-            row.get("provenance", {}).pop("indent", None)
+            for passing in ("indent", "lane", "level"):
+                row.get("provenance", {}).pop(passing, None)
     return out
 
 
