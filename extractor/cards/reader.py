@@ -98,7 +98,13 @@ def _card(region: Region, header: CardHeader, indicators: list[dict[str, str | N
 
 
 def card_provenance(region: Region) -> dict[str, Any]:
-    """Return where a card region was printed: its title's first line to its last line, its title's page."""
+    """Return where a card region was printed: its title's first line to its last line, its title's page, and
+    the box (PDF points) of what it prints on that page where the reader knows positions (for the review)."""
     first, last_title = region.title_span or region.line_span
     last = region.lines[-1].number if region.lines else last_title
-    return {"method": "rules", "lines": [first, last], "page": region.title_page}
+    out: dict[str, Any] = {"method": "rules", "lines": [first, last], "page": region.title_page}
+    boxes = [b for line in region.lines if line.page == region.title_page for b in line.boxes if b]
+    if boxes:
+        out["bbox"] = [round(min(b[0] for b in boxes), 1), round(min(b[1] for b in boxes), 1),
+                       round(max(b[2] for b in boxes), 1), round(max(b[3] for b in boxes), 1)]
+    return out
