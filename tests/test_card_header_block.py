@@ -165,6 +165,24 @@ def test_a_malformed_project_costs_that_project_only_not_the_others_under_its_ti
     assert [(c["seq"], c["project_name"]) for c in cards] == [(1, "好卡"), (2, "另一好卡")]
 
 
+def test_rows_of_the_next_page_whose_grid_merges_other_columns_are_read_by_position() -> None:
+    """The header row is not printed again on the next page and its grid has fewer cells: each cell goes under
+    the header cell its box lies in (cells merged down from above, without a box, keep their place)."""
+    none = None
+    header = Line(1, 52, ("绩效指标", "一级指标", "二级指标", "", "三级指标", "", "指标值"),
+                  (none, (159, 0, 256, 9), (256, 0, 372, 9), none, (372, 0, 577, 9), none, (577, 0, 761, 9)))
+    same_page = Line(2, 52, ("绩效指标", "效益指标", "生态效益指标", "", "/", "", "/"),
+                     (none, none, (256, 0, 372, 9), none, (372, 0, 577, 9), none, (577, 0, 761, 9)))
+    next_page = (Line(3, 53, ("", "", "可持续影响指标", "保持延续性和稳定性", "长期"),
+                      (none, none, (256, 0, 372, 9), (372, 0, 577, 9), (577, 0, 761, 9))),
+                 Line(4, 53, ("", "满意度指标", "服务对象满意度指标", "服务对象满意率", "≥95%"),
+                      (none, (159, 0, 256, 9), (256, 0, 372, 9), (372, 0, 577, 9), (577, 0, 761, 9))))
+    indicators = read_indicators((header, same_page, *next_page), "pdf")
+    assert [(i["level1"], i["level2"], i["level3"], i["value"]) for i in indicators] == [
+        ("效益指标", "生态效益指标", "/", "/"), ("效益指标", "可持续影响指标", "保持延续性和稳定性", "长期"),
+        ("满意度指标", "服务对象满意度指标", "服务对象满意率", "≥95%")]
+
+
 def test_an_empty_card_form_is_no_card() -> None:
     body = _lines(
         ("项目名称", "", "", "主管部门", "", "", ""),

@@ -10,7 +10,7 @@ lines without cells comes as rows of cells already (``read.plain``).
 from __future__ import annotations
 
 from extractor.cards.interpret.fields import INDICATOR_KEYS, ROW_SLOTS, indicator_record, printed_value
-from extractor.cards.read.grid import is_indicator_header, joined, span_text
+from extractor.cards.read.grid import aligned, is_indicator_header, joined, span_text
 from extractor.cards.read.plain import plain_rows
 from extractor.cards.vocabulary import INDICATOR_COLUMNS, LEVEL1_NAMES, LEVEL2_NAMES, column_keys
 from extractor.ingest.text import Line
@@ -54,6 +54,7 @@ def _table_indicators(table: tuple[Line, ...]) -> list[dict[str, str | None]]:
     for line in table[1:]:
         if is_indicator_header(line) or not any(c.strip() for c in line.cells):
             continue
+        line = aligned(line, table[0])
         shift = _shift(line, columns)
         row = {key: _cell(line, spans.get(key), shift) for key in INDICATOR_KEYS}
         row["value"] = printed_value(*(_cell(line, spans.get(key), shift) for key in _VALUE_PARTS))

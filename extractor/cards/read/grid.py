@@ -75,6 +75,35 @@ def span_text(cells: Sequence[str]) -> str:
     return "\n".join("".join(piece[k] for piece in pieces if k < len(piece)) for k in range(depth))
 
 
+def aligned(line: Line, header: Line) -> Line:
+    """Return a row of another grid than its header row's (a page the header was not printed on again,
+    its columns merged differently) with each cell moved under the header cell its box's centre lies in;
+    a cell without a box (merged down from a row above) stands as many columns left of the next boxed cell
+    as it is printed. Any other line (no grid row, or where the boxes do not tell) is returned as it is."""
+    edges = [(i, box[0], box[2]) for i, box in enumerate(header.boxes) if box is not None]
+    if len(line.cells) == len(header.cells) or not is_grid_line(line) or not edges:
+        return line
+    centres = [None if box is None else (box[0] + box[2]) / 2 for box in line.boxes]
+    places = [None if c is None else next((i for i, x0, x1 in edges if x0 <= c <= x1), None) for c in centres]
+    if all(place is None for place in places):
+        return line
+    anchor: tuple[int, int] | None = None  # the nearest boxed cell to the right: (its index, its column)
+    for index in range(len(places) - 1, -1, -1):
+        place = places[index]
+        if place is not None:
+            anchor = (index, place)
+        elif anchor is not None and line.boxes[index] is None:
+            places[index] = max(anchor[1] - (anchor[0] - index), 0)
+    cells = [""] * len(header.cells)
+    for text, place in zip(line.cells, places, strict=True):
+        if place is None:
+            if text.strip():
+                return line
+            continue
+        cells[place] = span_text([cells[place], text]) if cells[place].strip() else text
+    return Line(line.number, line.page, tuple(cells), (None,) * len(cells))
+
+
 def condense_header_line(line: Line) -> Line:
     """Return a grid row of the header block with each run of value cells between labels joined
     into the run's first cell (a row of plan amounts keeps its columns)."""
