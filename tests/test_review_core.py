@@ -287,3 +287,13 @@ def test_a_reconversion_that_fails_keeps_the_corrections_stale_until_the_file_re
     convert(source, db)
     assert rows(db, "SELECT document_id, status FROM corrections") == [(document_id, "active")]
     assert service.document_parts(db, document_id).verdict.status == "verified"
+
+
+def test_an_accepted_part_keeps_its_verdict_and_is_skipped_by_next(store: tuple[Path, Path, str]) -> None:
+    db, _, document_id = store
+    result = service.accept(db, document_id, "card", CARD, who="ann")
+    assert result.verdict.status == "failed"  # accepting changes no value and no verdict
+    assert service.next_part(db) is None
+    assert [p.accepted for p in service.document_parts(db, document_id).parts if p.part == "card"][CARD - 1]
+    service.undo_correction(db, result.correction.id, who="ann")
+    assert service.next_part(db) == (document_id, "card", CARD)
