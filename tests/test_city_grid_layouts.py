@@ -151,3 +151,13 @@ def test_a_name_printed_past_its_cell_ends_in_the_amount_column() -> None:
     assert fixed.cells == ("(3)对个人和家庭的补助", "4.82", "3、机关资本性支出(一)", "104.31", "4、对企业补助", "0.00")
     long_words = Line(2, 3, ("一、部门预算", "其他收入 5.00"))
     assert _name_overflow(long_words, {1}) is long_words  # more than a few characters: an item of its own
+
+
+def test_a_table_printing_zeros_only_is_empty(tmp_path: Path) -> None:
+    """Xi'an's 政府性基金收支表 printed with 0.00 in every cell: no data, so an empty table (0 and blank alike)."""
+    rows = [["功能科目编码", "功能科目名称", "合计", "基本支出", "项目支出"],
+            ["", "合计", "0.00", "0.00", "0.00"],
+            ["212", "城乡社区支出", "0.00", "0.00", "0.00"]]
+    table = _tables(tmp_path, [dict(title="政府性基金预算支出表", rows=rows, widths=[70, 150, 70, 70, 70])])
+    assert table["government_fund_expenditure"]["empty"] is True
+    assert table["government_fund_expenditure"]["rows"] == []

@@ -41,6 +41,8 @@ def extract_table(region: Region, layout: str) -> dict:
         header = " ".join(line.text for line in body.header)
         rows, notes = _rows_for(kind, body, header, layout != "plain"), body.notes
     rows = [r for r in rows if any(v is not None for v in r["values"].values())]
+    if all(v == 0 for r in rows for v in r["values"].values()):
+        rows = []  # a table printed with 0.00 in every cell prints no data (0 and blank are alike): empty
     table: dict = {"kind": kind, "title": _title(region), "empty": False, "rows": rows}
     note = next((n for n in notes if any(m in n for m in _EMPTY_MARKS)), None)
     if not rows and kind != "other":
