@@ -198,3 +198,26 @@ def test_a_name_column_headed_by_its_classification_names_the_rows(tmp_path: Pat
     assert [(r["code"], r["name"]) for r in tables["expenditure_summary"]["rows"]] == [
         (None, "合计"), ("201", "一般公共服务支出"), ("20140", "信访事务"), ("2014001", "行政运行"),
         ("2014004", "信访业务")]
+
+
+def _three_public_by_fund(reception_2026: str = "2.98") -> list[dict]:
+    """Shenzhen's 财政拨款“三公”经费支出表: items across, each split by fund source, one row per year and the change."""
+    funds = ["一般公共预算", "政府性基金", "国有资本"]
+    rows = [["预算单位", "年度", Span("总计", 3), Span("公务接待费", 3), Span("公务用车购置及运行维护费", 6)],
+            [UP, UP, *([UP] * 6), Span("小计", 3), Span("公务用车运行维护费", 3)],
+            [UP, UP, *funds * 4]]
+    figures = ["5.58", "0.00", "0.00", "2.98", "0.00", "0.00", "2.60", "0.00", "0.00", "2.60", "0.00", "0.00"]
+    current = [*figures[:3], reception_2026, *figures[4:]]
+    rows += [["某某局", "2025年", *figures], ["", "2026年", *current], ["", "增减变化金额", *["0.00"] * 12]]
+    return [dict(title="财政拨款“三公”经费支出表", rows=rows, widths=[60, 60] + [55] * 12)]
+
+
+def test_a_three_public_grid_of_items_by_fund_reads_the_latest_year(tmp_path: Path) -> None:
+    tables, findings = _convert(save_pages(tmp_path / "t.pdf", _three_public_by_fund()))
+    rows = {r["name"]: r["values"] for r in tables["three_public_expenditure"]["rows"]}
+    assert rows["合计"] == {"general_budget": 5.58, "government_fund": 0.0, "state_capital": 0.0}
+    assert rows["公务接待费"]["general_budget"] == 2.98
+    assert rows["公务用车购置及运维费"]["general_budget"] == rows["公务用车运行维护费"]["general_budget"] == 2.6
+    assert not _errors(findings, "three_public_expenditure")
+    _, findings = _convert(save_pages(tmp_path / "u.pdf", _three_public_by_fund(reception_2026="3.98")))
+    assert "three_public.subtotal" in _errors(findings, "three_public_expenditure")

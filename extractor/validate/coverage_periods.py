@@ -4,7 +4,8 @@ change columns (上年 | 当年 | 增减变化情况; 2019年 | 2020年 | 增减
 A table may print this year's budget beside last year's and the change; the record keeps this year's figures
 only, so the other halves' figures are known printed columns, not amounts the record lost. They are told by
 the header cell above them (merged over the half): an earlier year than the latest one the header names, or
-the period words of the table vocabulary (上年, but not 上年结转; 增减; 执行数 …).
+the period words of the table vocabulary (上年, but not 上年结转; 增减; 执行数 …). A table printed with one row
+per period (2025年 | 2026年 | 增减变化金额 down the 年度 column) has them as rows instead: ``other_period_lines``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 
 from extractor.extract.rules.vocabulary import table_vocabulary
 from extractor.ingest.text import Line
+from extractor.record.numbers import parse_amount
 from extractor.validate.coverage_tokens import Token
 
 _YEAR = re.compile(r"(20\d\d)年")
@@ -39,3 +41,25 @@ def in_other_period(token: Token, spans: Sequence[Span]) -> bool:
         return False
     middle = (token.span[0] + token.span[1]) / 2
     return any(x0 <= middle <= x1 for x0, x1 in spans)
+
+
+_YEAR_LABEL = re.compile(r"^(20\d\d)\s*年")
+
+
+def other_period_lines(lines: Sequence[Line]) -> set[int]:
+    """Lines labelled as another period than the budget's: a year earlier than the latest year the table's rows
+    are labelled with (2025年 above 2026年), or the change between them (增减变化金额). Their figures are not cells
+    of the record (the contract keeps this year's)."""
+    years: dict[int, int] = {}
+    change: set[int] = set()
+    for n, line in enumerate(lines):
+        labels = [c.strip() for c in line.cells if c.strip() and parse_amount(c) is None]
+        if len(line.cells) < 2 or not labels:
+            continue
+        year = next((int(m.group(1)) for c in labels if (m := _YEAR_LABEL.match(c))), None)
+        if year is not None:
+            years[n] = year
+        elif any(_OTHER_PERIOD.search(c) for c in labels) and len(labels) == 1:
+            change.add(n)
+    latest = max(years.values(), default=0)
+    return {n for n, year in years.items() if year < latest} | (change if years else set())

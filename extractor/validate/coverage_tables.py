@@ -16,13 +16,13 @@ another period (上年 / an earlier year / 增减: coverage_periods.py).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from extractor.ingest.text import Line
 from extractor.record.kinds import SIDED_KINDS, VALUE_KEYS
 from extractor.record.normalize import normalize_name, normalize_text
-from extractor.validate.coverage_periods import in_other_period, other_period_spans
+from extractor.validate.coverage_periods import in_other_period, other_period_lines, other_period_spans
 from extractor.validate.coverage_tokens import (
     SAME,
     Token,
@@ -183,7 +183,8 @@ def _place_row(view: TableView, index: int, ledger: _Ledger, cursor: int) -> tup
         return _Placed(), cursor
     side = f"{view.rows[index].get('side') or ''}:"
     fallback: tuple[int, dict[str, Token]] | None = None
-    for line in _line_order(cursor, len(ledger.lines)):
+    order, read = _read_from_first(view, index, ledger, _line_order(cursor, len(ledger.lines)))
+    for line in order:
         chosen = _match(amounts, ledger.free_on(line), ledger.seen, side)
         if chosen is None:
             continue
@@ -191,11 +192,25 @@ def _place_row(view: TableView, index: int, ledger: _Ledger, cursor: int) -> tup
         if label_matches(view, index, ledger.label_before(first)):
             ledger.use(chosen, side)
             return _Placed(chosen), line
+        if line == read:  # its values stand on the line it was read from, under another label
+            ledger.use(chosen, side)
+            return _Placed(chosen, label_ok=False), line
         fallback = fallback or (line, chosen)
     if fallback is not None:
         ledger.use(fallback[1], side)
         return _Placed(fallback[1], label_ok=False), fallback[0]
     return _place_apart(amounts, ledger, cursor, side)
+
+
+def _read_from_first(view: TableView, index: int, ledger: _Ledger, order: list[int]) -> tuple[list[int], int | None]:
+    """The lines to look for a row's values on, and the line the row says it was read from (its provenance),
+    first: equal figures printed on several lines (a 2025年 row above the 2026年 one) anchor where they were
+    read; then from the cursor on."""
+    provenance = view.rows[index].get("provenance")
+    read = provenance.get("lines") if isinstance(provenance, Mapping) else None
+    number = read[0] if isinstance(read, list) and read and isinstance(read[0], int) else None
+    at = next((n for n in order if ledger.lines[n].number == number), None) if number is not None else None
+    return (order, None) if at is None else ([at, *(n for n in order if n != at)], at)
 
 
 def _place_apart(amounts: list[tuple[str, float]], ledger: _Ledger, cursor: int, side: str,
@@ -246,7 +261,10 @@ def check_table_coverage(view: TableView, lines: Sequence[Line]) -> TableCoverag
     restated = unit_breakdown(ledger, horizontal, elsewhere)
     leftovers = [t for i, t in enumerate(ledger.tokens)
                  if i not in ledger.used and i not in restated and i not in elsewhere]
+    other_period = other_period_lines(lines)
     for token in leftovers:
+        if token.line in other_period or is_year(token):
+            continue
         if token.line in horizontal:
             if not token.zero and not _other_half(token, ledger):
                 findings.append(_unplaced(view, token, lines[token.line]))

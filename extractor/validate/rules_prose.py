@@ -39,12 +39,20 @@ class Located:
     index: int | None
     key: str
     what: str
+    #: Keys whose sum stands for ``key`` where the table does not print it (a 三公 table by fund source).
+    parts: tuple[str, ...] = ()
 
     def amount(self) -> float:
-        return 0.0 if self.index is None else self.view.amount(self.index, self.key)
+        if self.index is None:
+            return 0.0
+        if self.parts:
+            return sum(self.view.amount(self.index, k) for k in self.parts)
+        return self.view.amount(self.index, self.key)
 
 
 Locator = Callable[[dict[str, TableView]], "Located | None"]
+#: The fund-source columns of a 三公 table whose items print no total (items × 一般公共预算 | 政府性基金 | 国有资本).
+_FUND_KEYS = ("general_budget", "government_fund", "state_capital")
 
 
 def _summary_grand(side: str, what: str) -> Locator:
@@ -106,7 +114,10 @@ def _three_public(role: str, what: str, empty_is_zero: bool = True) -> Locator:
         if role == "subtotal" and "subtotal" not in roles and "other" not in roles:
             wanted = ["total"]
         hits = [i for i, r in zip(view.indices(), roles) if r in wanted]
-        return Located(view, hits[0], "total", what) if hits else None
+        if not hits:
+            return None
+        funds = () if "total" in view.printed else tuple(k for k in _FUND_KEYS if k in view.printed)
+        return Located(view, hits[0], "total", what, funds)
     return locate
 
 

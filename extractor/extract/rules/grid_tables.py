@@ -21,6 +21,11 @@ def grid_rows(kind: str, body: GridBody) -> list[dict]:
     """Return the contract rows of a grid table of the given kind."""
     if kind == "three_public_expenditure" and (items := _items_row(body)) is not None:
         return settle_three_public_total(three_public_columns(body, items))
+    if kind == "three_public_expenditure":
+        from extractor.extract.rules.grid_three_public import fund_grid_rows
+
+        if (by_fund := fund_grid_rows(body)) is not None:
+            return settle_three_public_total(by_fund)
     roles = column_roles(kind, body)
     if kind == "income_summary" and _vertical_income(body, roles):
         return [vertical_income_total(body)]
