@@ -131,37 +131,33 @@ def test_a_department_wide_card_is_no_project_card() -> None:
     assert _cards(body, title="2026年部门整体支出绩效目标表") == []
 
 
-def test_a_card_that_cannot_be_read_costs_that_card_only(monkeypatch) -> None:
+def _header_read_fails_for(monkeypatch, name: str) -> None:
+    """Make the header read raise for the project ``name`` (a malformed card; an error-handling double)."""
     import extractor.cards.reader as cards_module
 
     read = cards_module.read_header
 
     def failing(lines: tuple[Line, ...], *args: object, **kwargs: object):
-        if any("坏卡" in line.text for line in lines):
+        if any(name in line.text for line in lines):
             raise IndexError("malformed card")
         return read(lines, *args, **kwargs)
 
     monkeypatch.setattr(cards_module, "read_header", failing)
-    good = _lines(("项目名称", "好卡"), ("一级指标", "二级指标", "三级指标", "指标值"), ("产出指标", "数量指标", "会议", "3次"))
-    bad = _lines(("项目名称", "坏卡"), ("一级指标", "二级指标", "三级指标", "指标值"), ("产出指标", "数量指标", "会议", "3次"))
-    cards = _cards(good, bad, good)
+
+
+def _project(name: str) -> tuple[tuple[str, ...], ...]:
+    return ("项目名称", name), ("一级指标", "二级指标", "三级指标", "指标值"), ("产出指标", "数量指标", "会议", "3次")
+
+
+def test_a_card_that_cannot_be_read_costs_that_card_only(monkeypatch) -> None:
+    _header_read_fails_for(monkeypatch, "坏卡")
+    cards = _cards(_lines(*_project("好卡")), _lines(*_project("坏卡")), _lines(*_project("好卡")))
     assert [(c["seq"], c["project_name"]) for c in cards] == [(1, "好卡"), (2, "好卡")]
 
 
 def test_a_malformed_project_costs_that_project_only_not_the_others_under_its_title(monkeypatch) -> None:
-    import extractor.cards.reader as cards_module
-
-    read = cards_module.read_header
-
-    def failing(lines: tuple[Line, ...], *args: object, **kwargs: object):
-        if any("坏卡" in line.text for line in lines):
-            raise IndexError("malformed card")
-        return read(lines, *args, **kwargs)
-
-    monkeypatch.setattr(cards_module, "read_header", failing)
-    rows = [(("项目名称", name), ("一级指标", "二级指标", "三级指标", "指标值"), ("产出指标", "数量指标", "会议", "3次"))
-            for name in ("好卡", "坏卡", "另一好卡")]
-    cards = _cards(_lines(*(row for project in rows for row in project)))
+    _header_read_fails_for(monkeypatch, "坏卡")
+    cards = _cards(_lines(*_project("好卡"), *_project("坏卡"), *_project("另一好卡")))
     assert [(c["seq"], c["project_name"]) for c in cards] == [(1, "好卡"), (2, "另一好卡")]
 
 
