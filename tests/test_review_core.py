@@ -297,3 +297,14 @@ def test_an_accepted_part_keeps_its_verdict_and_is_skipped_by_next(store: tuple[
     assert [p.accepted for p in service.document_parts(db, document_id).parts if p.part == "card"][CARD - 1]
     service.undo_correction(db, result.correction.id, who="ann")
     assert service.next_part(db) == (document_id, "card", CARD)
+
+
+def test_a_source_changed_since_conversion_shows_no_page_of_the_new_file(store: tuple[Path, Path, str]) -> None:
+    db, source, document_id = store
+    assert service.page_image(db, document_id, 1).kind == "text"
+    source.write_text(source.read_text(encoding="utf-8").replace("1.70", "1.80"), encoding="utf-8")
+    with pytest.raises(NotFound, match="changed since it was converted"):
+        service.page_image(db, document_id, 1)
+    source.unlink()
+    with pytest.raises(NotFound, match="not where it was converted from"):
+        service.page_image(db, document_id, 1)

@@ -18,7 +18,7 @@ from typing import Any
 
 from extractor.ingest import IngestError
 from extractor.review.apply import Applied, applied
-from extractor.review.cells import card_position, coerce, extracted_value, table_at
+from extractor.review.cells import card_position, cards, coerce, extracted_value, table_at, table_rows, tables
 from extractor.review.gold import write_gold
 from extractor.review.model import ACCEPTED, ADDED_PREFIX, Correction, InvalidCorrection, NotFound, ReviewError, Target
 from extractor.review.views import (
@@ -249,8 +249,6 @@ def _candidate(doc: _Document, target: Target, new: Any, who: str, note: str | N
 def _schema_issues(record: dict[str, Any], target: Target) -> list[Any]:
     """The schema issues of the part a correction changed (its table or card; the whole record for the document):
     validating only that part keeps a correction on a 300-card filing quick."""
-    from extractor.review.cells import cards
-
     if target.part == "table" and target.table_index is not None:
         return validate_part("table", table_at(record, target.table_index))
     if target.part == "card":
@@ -265,8 +263,6 @@ def _result(con: Connection, correction: Correction) -> CorrectionResult:
         part_verdict = table_at(doc.corrected, correction.table_index).get("verdict")
         own = grouped.get(("table", correction.table_index), [])
     elif correction.part == "card":
-        from extractor.review.cells import cards
-
         part_verdict = cards(doc.corrected)[card_position(doc.corrected, correction.card_seq)].get("verdict")
         own = grouped.get(("card", correction.card_seq), [])
     else:
@@ -337,21 +333,25 @@ def save_gold(db: str | Path, document_id: str, out: Path) -> Path:
 def page_image(db: str | Path, document_id: str, page: int, dpi: int = 110) -> PageImage:
     """The page image (PNG, cached in ``<db>.review-cache/``) of a PDF filing's page, with its OCR text when the
     page was read by OCR; for a text dump or Word file the page's text."""
-    from extractor.ingest.render import page_lines, page_size, page_text, render_page
+    from extractor.ingest.render import cache_key, page_lines, page_size, render_page
 
     with _store(db) as con:
         doc = _load(con, document_id)
-        inputs = _inputs(con, doc)
+    inputs = _inputs(doc)
     if doc.pages is not None and not 1 <= page <= max(doc.pages, 1):
         raise NotFound(f"no page {page} in {doc.source_name} ({doc.pages} pages)")
     missing = [str(p) for p in inputs if not p.is_file()]
     if missing:
         raise NotFound(f"the source file is not where it was converted from: {missing[0]}")
+    if cache_key(inputs) != document_id:
+        raise NotFound(f"{doc.source_path} changed since it was converted: convert it again to see its pages")
+    cache = Path(f"{db}.review-cache")
     try:
         if _format(doc.source_path) in ("pdf", "group") and all(p.suffix.lower() == ".pdf" for p in inputs):
-            path = render_page(inputs, page, dpi, Path(f"{db}.review-cache"), key=document_id)
+            path = render_page(inputs, page, dpi, cache, key=document_id)
             size = page_size(inputs, page)
-            text = page_text(inputs, page) if _ocr_page(doc.extracted, page) else None
+            text = _ocr_text(inputs, page, cache / f"{document_id}-p{page}.txt") \
+                if _ocr_page(doc.extracted, page) else None
             return PageImage("png", path, text, size.width, size.height)
         lines = tuple(page_lines(inputs, page))
         return PageImage("text", None, "\n".join(text for _, text in lines), None, None, lines)
@@ -359,7 +359,19 @@ def page_image(db: str | Path, document_id: str, page: int, dpi: int = 110) -> P
         raise NotFound(str(exc)) from exc
 
 
-def _inputs(con: Connection, doc: _Document) -> list[Path]:
+def _ocr_text(inputs: Sequence[Path], page: int, cached: Path) -> str:
+    """The OCR text of a scanned page, read once (OCR takes seconds a page) and then from the cache file."""
+    from extractor.ingest.render import page_text
+
+    if cached.is_file():
+        return cached.read_text(encoding="utf-8")
+    text = page_text(inputs, page)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    cached.write_text(text, encoding="utf-8")
+    return text
+
+
+def _inputs(doc: _Document) -> list[Path]:
     source = Path(doc.source_path)
     if source.is_dir():
         return sorted(p for p in source.iterdir() if p.is_file() and p.suffix.lower() == ".pdf")
@@ -368,7 +380,5 @@ def _inputs(con: Connection, doc: _Document) -> list[Path]:
 
 def _ocr_page(record: dict[str, Any], page: int) -> bool:
     """True when rows of the record on ``page`` were read by OCR (their provenance says ``source: ocr``)."""
-    from extractor.review.cells import table_rows, tables
-
     return any(isinstance(r.get("provenance"), dict) and r["provenance"].get("page") == page
                and r["provenance"].get("source") == "ocr" for t in tables(record) for r in table_rows(t))
