@@ -179,3 +179,22 @@ def test_a_project_of_a_several_project_card_left_unread_is_reported() -> None:
     findings = [f for f in check_cards_coverage([first], [_region(rows)]) if f["severity"] == "error"]
     unread = [f["message"] for f in findings if f["rule_id"] == "coverage.card_unread"]
     assert len(unread) == 1 and "社保大厦物业费" in unread[0]
+
+
+def test_an_indicator_row_starting_several_pages_is_no_running_head() -> None:
+    """Xi'an 人社: each card's grid continues on a new page whose first row is 效益指标 | 经济效益指标 | / | /, so
+    that row is printed at the top of many pages; it is the card's row, not a running head."""
+    rows = [("项目名称", "全民参保计划工作经费"), ("一级指标", "二级指标", "三级指标", "指标值"),
+            ("产出指标", "成本指标", "全民参保计划年度总成本", "48.50万元/年"),
+            ("部门名称:西安市某某局",),
+            ("", "效益指标", "经济效益指标", "/", "/"),
+            ("", "效益指标", "社会效益指标", "多渠道开展入户登记工作", "多渠道促进全民参保")]
+    card = _card(1, "全民参保计划工作经费", [
+        _indicator("产出指标", "成本指标", "全民参保计划年度总成本", "48.50万元/年"),
+        _indicator("效益指标", "经济效益指标", "/", "/"),
+        _indicator("效益指标", "社会效益指标", "多渠道开展入户登记工作", "多渠道促进全民参保")])
+    running = frozenset({"效益指标经济效益指标//", "部门名称:西安市某某局"})
+    assert [f["rule_id"] for f in check_cards_coverage([card], [_region(rows)], running)] == []
+    card["indicators"][2]["value"] = "有效促进"
+    assert [f["rule_id"] for f in check_cards_coverage([card], [_region(rows)], running)] == [
+        "coverage.indicator_unprinted"]

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from extractor.cards.vocabulary import NOT_PROJECT_CARD_TITLES
+from extractor.cards.vocabulary import LEVEL1_NAMES, LEVEL2_NAMES, NOT_PROJECT_CARD_TITLES
 from extractor.ingest.text import Line
 from extractor.record.normalize import is_hanzi, normalize_text
 from extractor.regions.model import Region
@@ -24,6 +24,7 @@ from extractor.regions.model import Region
 Piece = tuple[int, int, int]
 
 _NAME_SHARE = 0.8
+_LEVEL_NAMES = LEVEL1_NAMES | LEVEL2_NAMES
 _HEAD_CHARS = 400
 #: Headings of indicator columns the contract keeps no field for (a scoring rule, the value's wording): their
 #: cells, in rows of the header row's width, are no indicator text.
@@ -37,11 +38,12 @@ def norm(text: Any) -> str:
 
 @lru_cache(maxsize=512)
 def region_text(region: Region, running: frozenset[str] = frozenset()) -> str:
-    """A region's printed text in comparison form, without the running heads (``running``) and without the
-    cells of columns the contract keeps no field for (``UNKEPT_HEADINGS``)."""
+    """A region's printed text in comparison form, without the running heads (``running``; an indicator row
+    that starts several pages, printing a level name in a cell, is kept) and without the cells of columns the
+    contract keeps no field for (``UNKEPT_HEADINGS``)."""
     texts, unkept = [], None
     for line in region.lines:
-        if norm(line.text) in running:
+        if norm(line.text) in running and not any(norm(cell) in _LEVEL_NAMES for cell in line.cells):
             continue
         headed = _unkept_columns(line)
         if headed:

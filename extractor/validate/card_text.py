@@ -94,7 +94,7 @@ def first_run_end(spots: list[int]) -> int:
 
 def take_all(zone: str, pieces: set[str], wrapped: bool = True) -> str:
     """Take out every copy of each piece; a wrapped copy (``wrapped``) only when most of it is in one chunk."""
-    for piece in sorted((p for p in pieces if p), key=len, reverse=True):
+    for piece in sorted((p for p in pieces if p), key=lambda p: (-len(p), p)):
         for _ in range(_MAX_REPEATS):
             if not wrapped:
                 at = zone.find(piece)
