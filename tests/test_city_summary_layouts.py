@@ -6,7 +6,7 @@ from __future__ import annotations
 from extractor.ingest.text import Line
 from extractor.validate.coverage import total_findings
 from extractor.validate.rules_common import TableView
-from tests.test_arithmetic import BASIC, IES, IS, Record, _coded, _sided, base_record, check_record, setv, table
+from tests.test_arithmetic import BASIC, ES, IES, IS, Record, _coded, _sided, base_record, check_record, setv, table
 
 
 def _errors(record: Record) -> set[str]:
@@ -123,3 +123,32 @@ def test_last_years_account_balance_is_income_beside_the_carryover() -> None:
     assert errors == set()
     setv(IS, "合计", prior_balance=4)(record)
     assert "row.total_parts" in _errors(record)
+
+
+def _carried_forward(record: Record, by_source: bool) -> None:
+    """收支总表 expenditure: 本年支出合计 110, 结转下年 10, 支出总计 120; the 支出总表 合计 prints 120 — listed by
+    source of money (Xi'an: no 基本/项目 columns) or by type."""
+    for row in table(record, IES)["rows"]:
+        if row["name"] in ("收入总计", "支出总计"):
+            row["values"]["amount"] = 120
+    rows = table(record, IES)["rows"]
+    rows.insert(len(rows) - 1, _sided("expenditure", "结转下年", amount=10))
+    rows.insert(len(rows) - 2, _sided("income", "上年实户资金余额", amount=10))
+    values = {"total": 120, "general_budget": 110} if by_source else {"total": 120, "basic": 60, "project": 60}
+    table(record, ES)["rows"] = [{"code": None, "name": "合计", "values": values},
+                                 {"code": None, "name": "某某局", "values": dict(values)}]
+
+
+def _cross_expenditure(record: Record) -> list[str]:
+    return [f["message"] for f in check_record(record) if f["rule_id"] == "cross.summary_vs_expenditure_summary"]
+
+
+def test_expenditure_table_by_source_totals_the_whole_side() -> None:
+    record = base_record()
+    _carried_forward(record, by_source=True)
+    assert _cross_expenditure(record) == []
+    table(record, ES)["rows"][0]["values"]["total"] = 125
+    assert _cross_expenditure(record)
+    record = base_record()
+    _carried_forward(record, by_source=False)  # by type: its 合计 is this year's spending
+    assert _cross_expenditure(record)

@@ -111,10 +111,19 @@ def summary_vs_expenditure(tables: dict[str, TableView]) -> list[Finding]:
             findings += compare_across(SUMMARY_VS_EXPENDITURE, summary.site(i, key), _cell(summary, i, key),
                                        _cell(target, total, column), f"支出总表 合计 {column}")
     row = _side_total(side)
+    if row is not None and side.grand is not None and not target.printed & set(EXPENDITURE_TYPES.values()):
+        row = _nearer(summary, (row, side.grand), key,
+                      target.amount(total, "total") * unit_ratio(target.unit, summary.unit))
     if row is not None:
         findings += compare_across(SUMMARY_VS_EXPENDITURE, summary.site(row, key), _cell(summary, row, key),
                                    _cell(target, total, "total"), "支出总表 合计")
     return findings
+
+
+def _nearer(summary: TableView, rows: tuple[int, int], key: str, figure: float) -> int:
+    """A 支出总表 listing its money by source (上年结转, 上年实户资金余额 among them; no 基本/项目 columns: Xi'an)
+    totals the whole side, 结转下年 included: its 合计 is the 支出总计 where it is not the 本年支出合计."""
+    return min(rows, key=lambda i: abs(summary.amount(i, key) - figure))
 
 
 def summary_vs_income(tables: dict[str, TableView]) -> list[Finding]:
