@@ -221,3 +221,13 @@ def test_a_three_public_grid_of_items_by_fund_reads_the_latest_year(tmp_path: Pa
     assert not _errors(findings, "three_public_expenditure")
     _, findings = _convert(save_pages(tmp_path / "u.pdf", _three_public_by_fund(reception_2026="3.98")))
     assert "three_public.subtotal" in _errors(findings, "three_public_expenditure")
+
+
+def test_an_other_table_continued_under_its_repeated_title_is_one_table(tmp_path: Path) -> None:
+    """Shenzhen's 基本支出总表 (a table of no contract kind) printed over two pages, its title on each."""
+    rows = [["支出项目类别", "总计", "一般公共预算拨款"], ["某某局", "30.00", "30.00"], ["工资福利支出", "30.00", "30.00"]]
+    page = dict(title="基本支出总表", rows=rows, widths=[150, 80, 80])
+    result = convert_file(save_pages(tmp_path / "t.pdf", [page, page, dict(page, title="项目支出总表")]))
+    assert result.record is not None
+    titles = [t["title"] for t in result.record["tables"] if t["kind"] == "other"]
+    assert titles == ["基本支出总表", "项目支出总表"]

@@ -70,12 +70,15 @@ def merge_tables(tables: list[dict]) -> list[dict]:
     with data replaces an empty mention of the same kind (e.g. a title quoted in the prose PDF).
 
     A continued table's first rows may print only the lower levels of their split codes (款 "11",
-    项 "99"); they take the levels above from the last coded row before the page break.
+    项 "99"); they take the levels above from the last coded row before the page break. A table of kind
+    other whose title the table just before it printed is that table continued on the next page.
     """
     out: list[dict] = []
     for table in tables:
         earlier = next((t for t in out if t["kind"] == table["kind"] != "other"), None)
-        if earlier is None:
+        if table["kind"] == "other" and out and out[-1]["kind"] == "other" and out[-1]["title"] == table["title"]:
+            _continue_pages(out[-1], table)
+        elif earlier is None:
             out.append(table)
         elif earlier["empty"] and table["rows"]:
             out[out.index(earlier)] = table
@@ -91,6 +94,15 @@ def merge_tables(tables: list[dict]) -> list[dict]:
             for passing in ("indent", "lane", "level"):
                 row.get("provenance", {}).pop(passing, None)
     return out
+
+
+def _continue_pages(table: dict, continued: dict) -> None:
+    """Extend a table's provenance over the pages and lines of its continuation."""
+    mine, theirs = table.get("provenance") or {}, continued.get("provenance") or {}
+    if "pages" in mine and "pages" in theirs:
+        mine["pages"] = sorted({*mine["pages"], *theirs["pages"]})
+    if "lines" in mine and "lines" in theirs:
+        mine["lines"] = [min(mine["lines"][0], theirs["lines"][0]), max(mine["lines"][-1], theirs["lines"][-1])]
 
 
 def _resolve_levels(before: list[dict], rows: list[dict]) -> None:
