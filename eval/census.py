@@ -79,11 +79,13 @@ def _cells(line: Line) -> list[str]:
 
 def title_of(lines: Sequence[Line], index: int) -> tuple[str, str] | None:
     """The (text, kind) of a title printed on line ``index``: its first cell, its cells joined (a title
-    letter-spaced apart), or the line joined with the next one (a title wrapped over two lines)."""
+    letter-spaced apart), the last printed line of a cell (a Word export's prose block ending with a title), or
+    the line joined with the next one (a title wrapped over two lines)."""
     cells = _cells(lines[index])
     if not cells:
         return None
     candidates = [cells[0], "".join(cells)] if len(cells) <= 2 else [cells[0]]
+    candidates += [cell.strip().split("\n")[-1] for cell in cells if "\n" in cell.strip()]  # ending a prose block
     for text in candidates:
         kind = classify_title(text)
         if kind is not None:
@@ -96,19 +98,26 @@ def title_of(lines: Sequence[Line], index: int) -> tuple[str, str] | None:
     return None
 
 
-def _grid_follows(lines: Sequence[Line], index: int, titles: set[int]) -> bool:
-    """True when a line of two or more cells follows the title before the next title (on its page or the
-    next): the table itself."""
+def _grid_follows(lines: Sequence[Line], index: int, titles: set[int], cell_per_line: bool) -> bool:
+    """True when a grid follows the title before the next title (on its page or the next): a line of two or
+    more cells; in a dump of one cell per line (a Word export), two short cells in a row."""
     page = lines[index].page
     for n in range(index + 1, min(index + 1 + _GRID_REACH, len(lines))):
         if n in titles or lines[n].page > page + 1:
             return False
-        if len(_cells(lines[n])) >= 2:
+        if len(_cells(lines[n])) >= 2 or cell_per_line and n + 1 < len(lines) and n + 1 not in titles \
+                and _cell_shaped(lines[n]) and _cell_shaped(lines[n + 1]):
             return True
     return False
 
 
-def printed_titles(lines: Sequence[Line]) -> list[Title]:
+def _cell_shaped(line: Line) -> bool:
+    """A line of a dump of one cell per line that reads as cells, not as a sentence."""
+    text = line.text.strip()
+    return bool(text) and not any(mark in text for mark in "，。；,;")
+
+
+def printed_titles(lines: Sequence[Line], cell_per_line: bool = False) -> list[Title]:
     """Every title of a table or card that heads a grid, in printed order (contents pages, headings in
     the prose and sentences naming a table left out)."""
     found: dict[int, tuple[str, str]] = {}
@@ -122,7 +131,13 @@ def printed_titles(lines: Sequence[Line]) -> list[Title]:
     contents = {line.page for line in lines if _is_contents_heading(normalize_text("".join(line.cells)))}
     heads = set(found)
     return [Title(i, lines[i].page, text, kind) for i, (text, kind) in found.items()
-            if lines[i].page not in contents and _grid_follows(lines, i, heads)]
+            if lines[i].page not in contents and _grid_follows(lines, i, heads, cell_per_line)]
+
+
+def one_cell_per_line(layout: str, lines: Sequence[Line]) -> bool:
+    """A dump of one cell per line (a Word export) or a text dump that keeps no cell boundaries (no line has two
+    cells): its grids are told from prose by their lines reading as cells. A PDF always keeps them."""
+    return layout == "word" or layout != "pdf" and not any(len(_cells(line)) >= 2 for line in lines)
 
 
 def _is_contents_heading(text: str) -> bool:
@@ -188,7 +203,7 @@ def _header_block_name(line: Line) -> str | None:
     return cells[1]
 
 
-def printed_cards(lines: Sequence[Line], titles: Sequence[Title]) -> list[str]:
+def printed_cards(lines: Sequence[Line], titles: Sequence[Title], cell_per_line: bool = False) -> list[str]:
     """The project cards a filing prints: one per header block, per listing project, per title-only card."""
     cards: list[str] = []
     card_titles = [t for t in titles if t.kind == "card"]
@@ -219,15 +234,17 @@ def printed_cards(lines: Sequence[Line], titles: Sequence[Title]) -> list[str]:
                     found += 1
                 if project or _listing_name(line, listing):
                     last_name = project  # a unit's subtotal row (a name, no indicators) ends the project
-        if not found and listing is None and _prints_indicators(body):
+        if not found and listing is None and _prints_indicators(body, cell_per_line):
             cards.append(title.text)
     return cards
 
 
-def _prints_indicators(body: Sequence[Line]) -> bool:
-    """A titled card's body prints indicator rows: lines of two or more cells after its 指标 heading."""
+def _prints_indicators(body: Sequence[Line], cell_per_line: bool) -> bool:
+    """A titled card's body prints indicator rows after its 指标 heading: lines of two or more cells (in a dump of
+    one cell per line: lines that read as cells)."""
     heading = next((n for n, line in enumerate(body) if "指标" in line.text), None)
-    return heading is not None and any(len(_cells(line)) >= 2 for line in body[heading + 1 :])
+    return heading is not None and any(len(_cells(line)) >= 2 or cell_per_line and _cell_shaped(line)
+                                       for line in body[heading + 1 :])
 
 
 def _listing_name(line: Line, header: tuple[int, int]) -> str:
@@ -265,9 +282,9 @@ class Comparison:
         return tables + max(self.cards_printed - self.cards_found, 0) + len(self.misfiled)
 
 
-def compare(name: str, lines: Sequence[Line], record: dict[str, Any] | None) -> Comparison:
-    """Count what the lines print and what the record holds."""
-    titles = printed_titles(lines)
+def compare(name: str, lines: Sequence[Line], record: dict[str, Any] | None, one_cell: bool = False) -> Comparison:
+    """Count what the lines print (``one_cell``: a dump of one cell per line) and what the record holds."""
+    titles = printed_titles(lines, one_cell)
     tables = count_tables(titles)
     printed = {kind: len(tables.get(kind, [])) for kind in KINDS if tables.get(kind)}
     record = record or {}
@@ -275,7 +292,7 @@ def compare(name: str, lines: Sequence[Line], record: dict[str, Any] | None) -> 
     found = {kind: kinds[kind] for kind in KINDS if kinds[kind]}
     misfiled = tuple(t.get("title") or "" for t in record.get("tables") or []
                      if t.get("kind") == "other" and classify_title(t.get("title") or "") in KINDS)
-    return Comparison(name, printed, found, len(printed_cards(lines, titles)),
+    return Comparison(name, printed, found, len(printed_cards(lines, titles, one_cell)),
                       len(record.get("performance_cards") or []), misfiled)
 
 
@@ -348,8 +365,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                  f"filings to count (none under {', '.join(map(str, args.paths))})")
     comparisons = []
     for path, record in _records(files, args.db):
-        lines = read_filing([path]).lines
-        comparisons.append(compare(path.stem, lines, record))
+        doc = read_filing([path])
+        comparisons.append(compare(path.stem, doc.lines, record, one_cell_per_line(doc.layout, doc.lines)))
     print("\n".join(report(comparisons)))
     return 1 if any(c.gaps for c in comparisons) else 0
 

@@ -97,3 +97,10 @@ def test_a_filing_of_prose_only_prints_no_table_and_its_record_claims_none() -> 
     for path in sorted((PDFS_DIR / "cities" / "北京").glob("*.pdf")):
         found = census.compare(path.stem, read_filing([path]).lines, convert_file(path).record)
         assert (found.printed, found.found, found.gaps) == ({}, {}, 0), path.name
+
+
+@needs_shared(PDFS_DIR.parent / "corpus", what="the dev text dumps (corpus/)")
+def test_the_dev_dumps_of_every_layout_have_every_printed_table_and_card(capsys: pytest.CaptureFixture) -> None:
+    """Word exports (one cell per line, a card title ending a prose block) and plain dumps are counted too."""
+    assert census.main([str(PDFS_DIR.parent / "corpus")]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].endswith("0 known tables filed as other; 0 gaps")
