@@ -6,6 +6,7 @@ with the re-rendered panel of the part (its verdict, findings, grid) that htmx s
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -46,6 +47,19 @@ def _dpi(request: Request) -> int:
     return min(MAX_DPI, max(MIN_DPI, dpi))
 
 
+@dataclass(frozen=True)
+class _Header:
+    """What a part's page shows of its document: the id, the file's name and the document's verdict."""
+
+    document_id: str
+    source_name: str | None
+    verdict: Any
+
+
+def _header(view: Any) -> _Header:
+    return _Header(view.document_id, view.source_name, view.document_verdict)
+
+
 def table(request: Request) -> Response:
     """A table: its pages with the rows drawn as boxes, beside the rows as an editable grid, and the findings."""
     return _table_page(request, request.path_params["index"], "table.html")
@@ -55,8 +69,7 @@ def _table_page(request: Request, index: int, template: str, status_code: int = 
     review = state(request)
     document_id = request.path_params["document_id"]
     view = review.call(service.table_view, document_id, index)
-    doc = review.call(service.document_parts, document_id)
-    dpi = _dpi(request)
+    doc, dpi = _header(view), _dpi(request)
     pages = [review.page_image(document_id, page, dpi) for page in view.pages]
     texts = {number: numbered_lines(image, view.rows, view.lines)
              for number, image in zip(view.pages, pages) if image.kind == "text"}
@@ -73,8 +86,7 @@ def _card_page(request: Request, seq: int, template: str, status_code: int = 200
     review = state(request)
     document_id = request.path_params["document_id"]
     view = review.call(service.card_view, document_id, seq)
-    doc = review.call(service.document_parts, document_id)
-    dpi = _dpi(request)
+    doc, dpi = _header(view), _dpi(request)
     page = review.page_image(document_id, view.page, dpi) if view.page else None
     text = numbered_lines(page, (), view.lines) if page is not None and page.kind == "text" else None
     return review.render(request, template, status_code=status_code, doc=doc, view=view, page=page,
