@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from extractor.cards import vocabulary as words
+from extractor.cards.interpret.header import read_header
 from extractor.cards.read.grid import is_header_label, year_goals
 from extractor.cards.reader import extract_performance_cards
 from extractor.ingest import read_filing
@@ -51,6 +52,12 @@ def test_listing_and_grid_columns_are_matched_from_the_same_vocabulary_function(
     assert grid == {"level1": 0, "level2": 1, "level3": 2, "sign": 3, "value": 4, "unit": 5}
     listing = words.column_keys(("序号", "项目名称：", "绩效指标"), words.LISTING_COLUMNS, prefix=True)
     assert listing == {"seq": 0, "name": 1, "indicator_text": 2}
+
+
+def test_a_project_code_printed_as_xiangmu_daima_is_the_code() -> None:
+    lines = (Line(1, 1, ("项目代码", "50-0001-2026", "项目名称", "防汛抗旱")), Line(2, 1, ("预算数", "12.00")))
+    header = read_header(lines, positional=True)
+    assert (header.project_code, header.project_name, header.budget["total"]) == ("50-0001-2026", "防汛抗旱", 12.0)
 
 
 WIDTHS = [90.0, 90.0, 110.0, 200.0, 80.0, 80.0]

@@ -66,9 +66,9 @@ PERIOD_GOALS_COLUMNS: tuple[str, ...] = tuple(_DATA["goals"]["period_columns"])
 YEAR_GOALS_COLUMNS: tuple[str, ...] = tuple(_DATA["goals"]["year_columns"])
 #: Labels of a header block's cells (besides the goals labels and the month columns 3月底 …).
 HEADER_CELL_LABELS: tuple[str, ...] = tuple(_DATA["header_labels"]["cells"])
-#: The project code's label, the spending plan's (as printed before a wrap) and the labels ending a
+#: The project code's labels, the spending plan's label (as printed before a wrap) and the labels ending a
 #: wrapped name or fund use.
-CODE_LABEL: str = _DATA["header_labels"]["code"]
+CODE_LABELS: tuple[str, ...] = tuple(_DATA["header_labels"]["code"])
 PLAN_LABEL: str = _DATA["header_labels"]["plan"]
 BLOCK_LABELS: tuple[str, ...] = tuple(_DATA["header_labels"]["block"])
 #: Other labels of a header block (rows the contract keeps no field for): they end a wrapped name.
@@ -115,6 +115,11 @@ def column_keys(cells: tuple[str, ...], columns: Columns, prefix: bool = False) 
                 found[key] = index
                 break
     return found
+
+
+def code_label(folded: str) -> str | None:
+    """Return the project-code label a normalised line prints, if any."""
+    return next((label for label in CODE_LABELS if label in folded), None)
 
 
 def name_label(folded: str) -> str | None:

@@ -17,12 +17,13 @@ from extractor.cards.read.grid import flat_text, is_header_label
 from extractor.cards.vocabulary import (
     BLOCK_LABELS,
     BUDGET_LABELS,
-    CODE_LABEL,
+    CODE_LABELS,
     FUND_USE_LABEL,
     GOALS_LABEL,
     OTHER_HEADER_LABELS,
     PLAN_LABEL,
     UNNUMBERED_GOALS_LABELS,
+    code_label,
     name_label,
 )
 from extractor.ingest.text import Line
@@ -64,7 +65,7 @@ def read_header(
     wrapped name or goal starts on lines above the label's line.
     """
     goals = _goals(lines, _goals_start(lines) if centred else None)
-    code_at = _first(lines, lambda t: CODE_LABEL in t)
+    code_at = _first(lines, lambda t: code_label(t) is not None)
     name_at = _first(lines, lambda t: name_label(t) is not None)
     budget_at = _first(lines, lambda t: any(label in t for label in BUDGET_LABELS["total"]))
     if code_at is None and name_at is None and budget_at is None:
@@ -90,14 +91,14 @@ def _is_block_label(text: str) -> bool:
     return (
         any(folded.startswith(label) for label in (*BLOCK_LABELS, *OTHER_HEADER_LABELS, *BUDGET_LABELS["total"]))
         or bool(GOALS_LABEL.match(folded))
-        or CODE_LABEL in folded
+        or code_label(folded) is not None
         or name_label(folded) is not None
     )
 
 
 def _code(text: str) -> str | None:
-    """Return the project code printed after 项目编码 (stray spaces inside it removed)."""
-    code = _after_label(text, CODE_LABEL, _NAME_LABEL)
+    """Return the project code printed after 项目编码 / 项目代码 (stray spaces inside it removed)."""
+    code = _after_label(text, code_label(normalize_text(text)) or "", _NAME_LABEL)
     return re.sub(r"\s+", "", code) or None if code else None
 
 
@@ -110,7 +111,8 @@ def _name(lines: tuple[Line, ...], at: int, centred: bool = False) -> str | None
             break
         above.insert(0, flat_text(line).strip())
     label = name_label(normalize_text(lines[at].text)) or _NAME_LABEL
-    pieces = [*above, _NEXT_CELL_LABEL.split(_after_label(flat_text(lines[at]), label, CODE_LABEL) or "")[0]]
+    stop = code_label(normalize_text(lines[at].text)) or CODE_LABELS[0]
+    pieces = [*above, _NEXT_CELL_LABEL.split(_after_label(flat_text(lines[at]), label, stop) or "")[0]]
     for line in lines[at + 1 :]:
         if _is_block_label(line.text):
             break
