@@ -193,6 +193,7 @@ def grid_sided_rows(kind: str, body: GridBody) -> list[dict]:
     values: list[dict] = []
     lanes: list[object] = []
     indents: list[float | None] = []
+    columns: list[int] = []
     figures = {i for i in range(body.width) if not _texty(body, i)}
     for line in joined_across_pages(body.rows):
         for column, seg, amounts in _grid_items(_name_overflow(line, figures)):
@@ -200,16 +201,17 @@ def grid_sided_rows(kind: str, body: GridBody) -> list[dict]:
             items.append((side, seg, RawRow(None, list(line.cells), [line])))
             values.append(_side_values(kind, side, amounts, keys))
             lanes.append((side, column))
+            columns.append(column)
             indents.append(line.indents[column] if column < len(line.indents) else None)
     names = _prefixed_names(items, lanes, indents)
     stepped = _stepped_lanes(items, lanes, indents)
     rows: list[dict] = []
-    for (side, seg, row), name, vals, lane, indent in zip(items, names, values, lanes, indents):
+    for (side, seg, row), name, vals, lane, column, indent in zip(items, names, values, lanes, columns, indents):
         if name:
             where = provenance(row.lines[0])
             if lane in stepped and indent is not None:
                 where["indent"] = indent  # for a continuation on the next page (merge)
-            where["lane"], where["level"] = lane[1], enumerator_level(seg.raw)  # likewise (merge)
+            where["lane"], where["level"] = column, enumerator_level(seg.raw)  # likewise (merge)
             rows.append({"side": side, "name": name, "values": vals, "provenance": where})
     return rows
 
