@@ -29,6 +29,7 @@ _HEAD_CHARS = 400
 #: Headings of indicator columns the contract keeps no field for (a scoring rule, the value's wording): their
 #: cells, in rows of the header row's width, are no indicator text.
 UNKEPT_HEADINGS = frozenset({"评(扣)分标准", "评分标准", "扣分标准", "指标值内容"})
+_UNKEPT_WORDS = ("准", "容")  # the last character of every heading above, whatever the wrapping
 
 
 def norm(text: Any) -> str:
@@ -56,6 +57,8 @@ def region_text(region: Region, running: frozenset[str] = frozenset()) -> str:
 
 def _unkept_columns(line: Line) -> frozenset[int]:
     """The columns of a header row that print a heading of ``UNKEPT_HEADINGS``."""
+    if not any(word in line.text for word in _UNKEPT_WORDS):
+        return frozenset()
     return frozenset(k for k, cell in enumerate(line.cells) if norm(cell) in UNKEPT_HEADINGS)
 
 
@@ -70,11 +73,12 @@ def _share_in(name: str, text: str) -> float:
     return sum(1 for c in chars if c in text) / len(chars) if chars else 0.0
 
 
-def pair_cards(cards: Sequence[Mapping[str, Any]], regions: Sequence[Region]) -> list[int | None]:
+def pair_cards(cards: Sequence[Mapping[str, Any]], regions: Sequence[Region],
+               running: frozenset[str] = frozenset()) -> list[int | None]:
     """Return, per card, the index of the printed card region it was read from (by project name), or None."""
     taken = {i for i, region in enumerate(regions) if not is_project_region(region)}
     pairs: list[int | None] = []
-    texts = [norm(r.title) + region_text(r)[:_HEAD_CHARS] for r in regions]
+    texts = [norm(r.title) + region_text(r, running)[:_HEAD_CHARS] for r in regions]
     for card in cards:
         name = norm(card.get("project_name"))
         found = next((i for i, text in enumerate(texts) if i not in taken and name and name in text), None)
@@ -103,7 +107,7 @@ def card_pieces(cards: Sequence[Mapping[str, Any]], regions: Sequence[Region],
     into the following regions while each prints its name before the next card's (a card across pages); a
     region continued so starts its own card at that card's name.
     """
-    pairs = _listing_pairs(cards, regions, running, pair_cards(cards, regions))
+    pairs = _listing_pairs(cards, regions, running, pair_cards(cards, regions, running))
     texts = [region_text(r, running) for r in regions]
     names: dict[int, int] = {}  # card position -> where its name is printed in its region
     by_region: dict[int, list[int]] = {}

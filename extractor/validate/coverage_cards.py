@@ -133,6 +133,8 @@ def printed_projects(region: Region) -> list[tuple[Line, str]]:
     projects under one title prints one per project, a listing's header row starts with another column."""
     found = []
     for line in region.lines:
+        if "称" not in line.text:  # every project-name label ends so, however wrapped
+            continue
         texts = [norm(cell) for cell in line.cells if norm(cell)]
         if len(texts) >= 2 and texts[0] in PROJECT_NAME_LABELS and not _is_label(texts[1]):
             found.append((line, texts[1]))
