@@ -38,7 +38,7 @@ from extractor.cards.vocabulary import (
     PROJECT_NAME_LABELS,
 )
 from extractor.ingest import SUPPORTED_SUFFIXES, read_filing
-from extractor.ingest.text import Line
+from extractor.ingest.text import IngestError, Line
 from extractor.record.kinds import VALUE_KEYS
 from extractor.record.normalize import normalize_text
 from extractor.regions.classify import classify_title
@@ -274,6 +274,8 @@ class Comparison:
     cards_printed: int
     cards_found: int
     misfiled: tuple[str, ...]  # titles of `other` tables that name a known kind
+    others: tuple[str, ...] = ()  # titles of every `other` table of the record
+    converted: bool = True  # False: no record (the conversion failed, or the file is not in the store)
 
     @property
     def gaps(self) -> int:
@@ -287,13 +289,14 @@ def compare(name: str, lines: Sequence[Line], record: dict[str, Any] | None, one
     titles = printed_titles(lines, one_cell)
     tables = count_tables(titles)
     printed = {kind: len(tables.get(kind, [])) for kind in KINDS if tables.get(kind)}
-    record = record or {}
+    converted, record = record is not None, record or {}
     kinds = Counter(t.get("kind") for t in record.get("tables") or [])
     found = {kind: kinds[kind] for kind in KINDS if kinds[kind]}
     misfiled = tuple(t.get("title") or "" for t in record.get("tables") or []
                      if t.get("kind") == "other" and classify_title(t.get("title") or "") in KINDS)
+    others = tuple(t.get("title") or "" for t in record.get("tables") or [] if t.get("kind") == "other")
     return Comparison(name, printed, found, len(printed_cards(lines, titles, one_cell)),
-                      len(record.get("performance_cards") or []), misfiled)
+                      len(record.get("performance_cards") or []), misfiled, others, converted)
 
 
 # --- the script -----------------------------------------------------------------------------------------
@@ -329,12 +332,15 @@ def _row(name: str, printed: str, found: str, mark: str) -> str:
     return f"{name[:44]:44} {printed:>8} {found:>8}  {mark}"
 
 
-def report(comparisons: Sequence[Comparison]) -> list[str]:
-    """The census lines: per filing, printed vs found per kind and cards, then a total line."""
+def report(comparisons: Sequence[Comparison], others: bool = False) -> list[str]:
+    """The census lines: per filing, printed vs found per kind and cards (``others``: and the titles of its
+    tables of kind other, to look through), then a total line."""
     out = [_row("filing / kind", "printed", "found", "")]
     totals = Counter[str]()
     for c in comparisons:
-        out.append(c.name)
+        out.append(c.name if c.converted else f"{c.name}  (no record: not converted, or not in the store)")
+        if not (c.printed or c.found or c.cards_printed or c.cards_found):
+            out.append("  (prints no table of the eleven kinds and no project card)")
         for kind in sorted(set(c.printed) | set(c.found), key=KINDS.index):
             p, f = c.printed.get(kind, 0), c.found.get(kind, 0)
             out.append(_row(f"  {kind}", str(p), str(f), "MISSING" if f < p else "extra" if f > p else ""))
@@ -347,6 +353,7 @@ def report(comparisons: Sequence[Comparison]) -> list[str]:
         totals["cards found"] += min(c.cards_found, c.cards_printed)
         for title in c.misfiled:
             out.append(f"  other table naming a known kind: {title}")
+        out += [f"  other: {title}" for title in c.others] if others else []
         totals["misfiled"] += len(c.misfiled)
     gaps = sum(c.gaps for c in comparisons)
     out.append(f"total: {len(comparisons)} filings; tables {totals['tables found']}/{totals['tables printed']} "
@@ -360,14 +367,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.census", description=__doc__.split("\n")[0])
     parser.add_argument("paths", nargs="*", type=Path, default=[SHARED / "pdfs"])
     parser.add_argument("--db", type=Path, help="read the records from this store instead of converting")
+    parser.add_argument("--others", action="store_true", help="list the titles of the tables of kind other")
     args = parser.parse_args(argv)
     files = need(_files([p for p in args.paths if p.exists()]), "eval.census",
                  f"filings to count (none under {', '.join(map(str, args.paths))})")
     comparisons = []
     for path, record in _records(files, args.db):
-        doc = read_filing([path])
+        try:
+            doc = read_filing([path])
+        except IngestError as error:
+            print(f"{path.stem}: cannot be read ({error})", file=sys.stderr)
+            continue
         comparisons.append(compare(path.stem, doc.lines, record, one_cell_per_line(doc.layout, doc.lines)))
-    print("\n".join(report(comparisons)))
+    print("\n".join(report(comparisons, args.others)))
     return 1 if any(c.gaps for c in comparisons) else 0
 
 

@@ -65,6 +65,10 @@ def test_a_gap_is_a_printed_table_or_card_the_record_lacks_or_files_as_other(tmp
     report = census.report([found])
     assert any("income_summary" in line and "MISSING" in line for line in report)
     assert report[-1].endswith("3 gaps")
+    assert "  other: 部门收入总表" in census.report([found], others=True)
+    unconverted = census.compare("filing", lines, None)
+    assert not unconverted.converted and unconverted.gaps == 3  # two tables and the card, none in a record
+    assert "(no record: not converted, or not in the store)" in census.report([unconverted])[1]
 
 
 def test_a_listing_counts_one_card_per_project_not_per_row_or_unit(tmp_path: Path) -> None:
