@@ -119,6 +119,7 @@ def screenshots(browser: Any, base: str, document_url: str, tables: list[tuple[i
     page.goto(f"{document_url}/tables/{failed[0]}?dpi={dpi}")
     if page.locator("li.finding[data-row-key]:not([data-row-key=''])").count():
         page.locator("li.finding[data-row-key]:not([data-row-key=''])").first.click()
+        page.locator(".page-box").first.click()  # zoom in: the page at its own size, scrolled to the lit box
     written.append(_shot(page, shots / "review-table.png"))
     page.goto(document_url)
     cards = page.locator('tr.part[data-part="card"] a')
@@ -141,7 +142,7 @@ def main() -> None:
     parser.add_argument("--dpi", type=int, default=110)
     parser.add_argument("--shots", type=Path, default=REPO / "docs", help="folder for the screenshots")
     parser.add_argument("--no-shots", action="store_true", help="only time, write no screenshots")
-    parser.add_argument("--repeat", type=int, default=1, help="passes over the tables")
+    parser.add_argument("--repeat", type=int, default=1, help="passes over the tables (0: only the screenshots)")
     args = parser.parse_args()
     if not args.pdf.is_file():
         raise SystemExit(f"error: bench_review needs the filing {args.pdf} (../shared/pdfs)")
@@ -170,12 +171,17 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=30)
     pages = yusuan_pages(args.pdf)
-    print(f"filing: {args.pdf.name} ({pages} pages), {len(tables)} tables with a page, dpi {args.dpi}, "
-          f"{args.repeat} pass(es)")
-    print(f"table view, cold (page rendered):  median {statistics.median(cold) * 1000:.0f} ms, "
-          f"worst {max(cold) * 1000:.0f} ms")
-    print(f"table view, warm (page cached):    median {statistics.median(warm) * 1000:.0f} ms, "
-          f"worst {max(warm) * 1000:.0f} ms")
+    if cold:
+        print(f"filing: {args.pdf.name} ({pages} pages), {len(tables)} tables with a page, dpi {args.dpi}, "
+              f"{args.repeat} pass(es)")
+        print(f"table view, cold (page rendered):  median {statistics.median(cold) * 1000:.0f} ms, "
+              f"worst {max(cold) * 1000:.0f} ms")
+        print(f"table view, warm (page cached):    median {statistics.median(warm) * 1000:.0f} ms, "
+              f"worst {max(warm) * 1000:.0f} ms")
+    _print_shots(written)
+
+
+def _print_shots(written: list[Path]) -> None:
     for path in written:
         print(f"screenshot: {path.relative_to(REPO) if path.is_relative_to(REPO) else path} "
               f"({path.stat().st_size // 1024} KB)")

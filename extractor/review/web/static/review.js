@@ -2,6 +2,7 @@
 (function () {
   "use strict";
   var current = null; // row key of the selected grid row, kept across panel swaps
+  var zoomed = false; // page images at their own size (else fitted to the column), kept across panel swaps
 
   function rows() { return Array.prototype.slice.call(document.querySelectorAll("#grid tr.row")); }
 
@@ -36,7 +37,14 @@
     box.scrollTop = Math.max(0, box.scrollTop + offset - box.clientHeight / 3);
   }
 
-  function scrollIntoPage(rect) { reveal(rect, ".pages"); }
+  function scrollIntoPage(rect) {
+    reveal(rect, ".pages");
+    var pages = rect.closest(".pages");
+    if (pages) {
+      var offset = rect.getBoundingClientRect().left - pages.getBoundingClientRect().left;
+      pages.scrollLeft = Math.max(0, pages.scrollLeft + offset - 16);
+    }
+  }
 
   function scrollText(line) { reveal(line, "pre"); }
 
@@ -94,11 +102,18 @@
       return;
     }
     var row = event.target.closest("#grid tr.row");
-    if (row) { selectRow(row); }
+    if (row) { selectRow(row); return; }
+    var image = event.target.closest(".page-box");
+    if (image) {
+      zoomed = image.closest(".pages").classList.toggle("zoomed");
+      var lit = document.querySelector("rect.box.lit");
+      if (lit) { scrollIntoPage(lit); }
+    }
   });
 
   document.addEventListener("htmx:afterSwap", function () {
     showPart();
+    document.querySelectorAll(".pages").forEach(function (pages) { pages.classList.toggle("zoomed", zoomed); });
     if (current) {
       var tr = document.querySelector('#grid tr.row[data-row-key="' + CSS.escape(current) + '"]');
       if (tr) { selectRow(tr); }
