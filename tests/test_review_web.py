@@ -309,3 +309,33 @@ def test_a_pdf_table_view_draws_each_row_as_a_box_over_the_page_image(pdf_store:
         assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
         assert int.from_bytes(png.content[16:20], "big") == int(image.group(2))  # the PNG is as wide as drawn
         assert local.get(f"/documents/{document_id}/pages/999.png").status_code == 404
+
+
+def test_a_field_the_table_does_not_have_is_refused(client: TestClient, store: tuple[Path, str]) -> None:
+    url = f"/documents/{store[1]}/tables/3/corrections"
+    for data in ({"field": "bogus", "row_key": "2014004", "value": "1"}, {"field": "DROP TABLE", "value": "1"},
+                 {"field": "total", "value": "1"}, {"field": "row", "v_total": "5"}):
+        answer = post(client, url, data)
+        assert answer.status_code == 422 and 'class="message error"' in answer.text, data  # type: ignore[attr-defined]
+    assert "<h2>Corrections</h2>" not in client.get(f"/documents/{store[1]}").text
+
+
+def test_edit_forms_read_into_corrections() -> None:
+    from extractor.review.web.forms import FormError, card_edit, parse_amount, table_edit
+
+    assert parse_amount(" 1,396.37 ", "total") == 1396.37 and parse_amount("", "total") is None
+    assert parse_amount("-0.5", "total") == -0.5
+    with pytest.raises(FormError, match="'12a' is not a number"):
+        parse_amount("12a", "total")
+    cell = table_edit(3, {"field": "total", "row_key": "201", "value": "32.3"})
+    assert (cell.part, cell.index, cell.row_key, cell.field, cell.new) == ("table", 3, "201", "total", "32.3")
+    assert table_edit(3, {"field": "name", "row_key": "201", "value": "  "}).new is None
+    row = table_edit(3, {"field": "row", "name": "新行", "side": "income", "v_total": "1,000", "v_basic": ""})
+    assert row.new == {"code": None, "name": "新行", "values": {"total": 1000.0}, "side": "income"}
+    assert table_edit(3, {"field": "accepted", "row_key": "201"}).row_key is None
+    assert card_edit(3, {"field": "indicators.2.value", "value": "≥90%"}).field == "indicators.2.value"
+    for bad in ({"field": "a b"}, {"field": "total"}):
+        with pytest.raises(FormError):
+            table_edit(3, bad)
+    with pytest.raises(FormError):
+        card_edit(3, {"field": "budget..total"})

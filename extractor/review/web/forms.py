@@ -17,6 +17,7 @@ TABLE_TEXT_FIELDS = ("name", "code", "side")
 TABLE_ACTIONS = ("row", "kind", "printed_as_is", "delete_row", "accepted")
 
 _CARD_FIELD = re.compile(r"^[a-z_]+(\.[a-z_0-9]+)*$")
+_KEY = re.compile(r"^[a-z_][a-z0-9_]*$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
@@ -45,33 +46,34 @@ def parse_amount(text: str, label: str) -> float | None:
     return float(cleaned)
 
 
-def table_edit(index: int, form: Mapping[str, str], value_keys: tuple[str, ...]) -> Edit:
-    """Return the correction a table form asks for: a cell, a row's text, an added row, the kind, a mark."""
+def table_edit(index: int, form: Mapping[str, str]) -> Edit:
+    """Return the correction a table form asks for: a cell (its value key as the field), a row's text, an added
+    row, the kind, a mark. Whether the table has that value key is the service's to say."""
     field = form.get("field", "").strip()
     row_key = form.get("row_key") or None
-    if field in value_keys:
-        if row_key is None:
-            raise FormError(f"editing {field} needs the row it is in")
-        return Edit("table", index, row_key, field, form.get("value", ""))
-    if field in TABLE_TEXT_FIELDS:
-        if row_key is None:
-            raise FormError(f"editing {field} needs the row it is in")
-        return Edit("table", index, row_key, field, form.get("value", "").strip() or None)
     if field == "row":
-        return Edit("table", index, row_key, "row", new_row(form, value_keys))
+        return Edit("table", index, row_key, "row", new_row(form))
     if field == "kind":
         return Edit("table", index, None, "kind", form.get("value", "").strip())
     if field == "printed_as_is":
         return Edit("table", index, row_key, field, form.get("value") or None)
     if field in ("delete_row", "accepted"):
         return Edit("table", index, row_key if field == "delete_row" else None, field, None)
-    raise FormError(f"unknown field {field!r}: a table takes {', '.join(value_keys + TABLE_TEXT_FIELDS)}, "
-                    f"or {', '.join(TABLE_ACTIONS)}")
+    if not _KEY.match(field):
+        raise FormError(f"unknown field {field!r}: a table takes a value key, {', '.join(TABLE_TEXT_FIELDS)}, "
+                        f"or {', '.join(TABLE_ACTIONS)}")
+    if row_key is None:
+        raise FormError(f"editing {field} needs the row it is in")
+    if field in TABLE_TEXT_FIELDS:
+        return Edit("table", index, row_key, field, form.get("value", "").strip() or None)
+    return Edit("table", index, row_key, field, form.get("value", ""))
 
 
-def new_row(form: Mapping[str, str], value_keys: tuple[str, ...]) -> dict[str, Any]:
-    """Return the row an add-row form describes; it needs a name or a code, and its amounts must be numbers."""
-    values = {key: parse_amount(form.get(f"v_{key}", ""), key) for key in value_keys}
+def new_row(form: Mapping[str, str]) -> dict[str, Any]:
+    """Return the row an add-row form describes (amounts in ``v_<value key>`` fields); it needs a name or a code,
+    and its amounts must be numbers."""
+    values = {name[2:]: parse_amount(text, name[2:]) for name, text in form.items()
+              if name.startswith("v_") and _KEY.match(name[2:])}
     row: dict[str, Any] = {
         "code": form.get("code", "").strip() or None,
         "name": form.get("name", "").strip() or None,

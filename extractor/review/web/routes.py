@@ -131,11 +131,9 @@ async def correct_table(request: Request) -> Response:
 
 
 def _correct_table(request: Request, form: dict[str, str]) -> Response:
-    review = state(request)
     index = request.path_params["index"]
-    view = review.call(service.table_view, request.path_params["document_id"], index)
     try:
-        edit = table_edit(index, form, view.value_keys)
+        edit = table_edit(index, form)
     except FormError as error:
         return _table_page(request, index, "_table_panel.html", 422, message=str(error), message_kind="error")
     return _apply(request, edit)
