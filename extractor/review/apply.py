@@ -139,7 +139,9 @@ def _position(rows: list[list[Any]], key: str | None) -> int:
 
 
 def _apply_card(c: Correction, card_list: list[dict[str, Any]], result: Applied) -> None:
-    position = next(i for i, card in enumerate(card_list) if card_seq(i, card) == c.card_seq)
+    position = next((i for i, card in enumerate(card_list) if card_seq(i, card) == c.card_seq), None)
+    if position is None:
+        raise LookupError(c.card_seq)
     seq = int(c.card_seq or 0)
     if c.field == ACCEPTED:
         result.accepted.add(("card", seq))
