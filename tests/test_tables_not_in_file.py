@@ -101,3 +101,16 @@ def test_beijing_prose_filings_are_not_failed_for_their_missing_tables() -> None
         assert result.record["verdict"]["status"] == "unverified", path.name
         found = [f for f in result.findings if f["rule_id"] == "document.tables_not_in_file"]
         assert len(found) == 1 and "附件" in found[0]["message"], path.name
+
+
+def test_a_grid_of_amounts_under_an_unknown_title_is_no_attachment() -> None:
+    """Tables printed under titles no rule knows are not 'not in the file': the finding stays standard_tables."""
+    from extractor.ingest.text import Line
+    from extractor.regions.model import Region
+    from extractor.validate.coverage import check_coverage
+
+    prose = Region("prose", None, "", (Line(1, 1, ("附件：某局部门预算报表",)),))
+    grid = Region("prose", None, "", (Line(2, 2, ("某某明细", "")), Line(3, 2, ("一般公共服务支出", "100.00", "80.00"))))
+    record = {"tables": [], "performance_cards": []}
+    assert [f["rule_id"] for f in check_coverage(record, [prose])] == ["document.tables_not_in_file"]
+    assert [f["rule_id"] for f in check_coverage(record, [prose, grid])] == ["coverage.standard_tables"]

@@ -70,6 +70,8 @@ _HEAD_CHARS = 6
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 #: A line naming the tables' attachment: 附件：…报表, (见附件), 详见…附表.
 _ATTACHMENT = re.compile(r"附件.*表|见附件|附表")
+#: Amounts in this many cells of one line make a grid of amounts (a printed table).
+_GRID_AMOUNTS = 2
 _TOTAL_LINE = re.compile(r"^(\d+)?(合计|总计)")
 _GRAND_LINE = {"income": re.compile(r"收入(总计|合计)"), "expenditure": re.compile(r"支出(总计|合计)")}
 
@@ -96,7 +98,7 @@ def check_coverage(record: Mapping[str, Any], regions: Sequence[Region]) -> list
             message = f"{view.title}: no printed table of kind {view.kind} found to check it against"
             findings.append(make_finding(NO_REGION, Site(view.kind, None, None, view.title), None, None, message))
     found = (set(printed) | set(by_kind)) & set(STANDARD_KINDS)
-    if not found:
+    if not found and not _prints_grid_of_amounts(regions):
         findings.append(tables_not_in_file(regions))
     elif 2 * len(found) < len(STANDARD_KINDS):
         message = f"{len(found)} of the {len(STANDARD_KINDS)} standard tables found: the filing's tables were not read"
@@ -106,6 +108,22 @@ def check_coverage(record: Mapping[str, Any], regions: Sequence[Region]) -> list
     findings += coverage_cards.check_cards_coverage([c for c in cards if isinstance(c, Mapping)], card_regions,
                                                     running_heads(regions))
     return findings
+
+
+def _prints_grid_of_amounts(regions: Sequence[Region]) -> bool:
+    """True when a line outside the cards prints two or more amounts in cells of their own: a table is printed
+    (under a title no rule knows), so its absence from the record is no attachment's."""
+    for region in regions:
+        if region.kind == "card":
+            continue
+        tokens = region_tokens(region.lines)
+        amounts: dict[int, set[int]] = {}
+        for token in tokens:
+            if token.formatted and not token.zero:
+                amounts.setdefault(token.line, set()).add(token.cell)
+        if any(len(cells) >= _GRID_AMOUNTS for cells in amounts.values()):
+            return True
+    return False
 
 
 def tables_not_in_file(regions: Sequence[Region]) -> Finding:
