@@ -10,8 +10,10 @@
    again (the PNG read from the cache). Each load is a fresh browser context (no browser cache) and is timed from
    navigation to the `load` event (HTML, styles, scripts and every page image in). Prints the median and the
    worst over the tables.
-3. Saves screenshots of the main views into --shots: the documents list, the filing's parts, a failed table with
-   a finding clicked (row and box lit), a card (docs/review-*.png; the README shows them).
+3. Times an edit: Enter in an amount cell until the re-checked panel is back (verdict, findings, message), and u
+   (undo) until it is back again, 3 per pass.
+4. First of all, saves screenshots of the main views into --shots: the documents list, the filing's parts, a failed
+   table with a finding clicked (row and box lit), a card (docs/review-*.png; the README shows them).
 """
 
 from __future__ import annotations
@@ -106,6 +108,34 @@ def measure(browser: Any, document_url: str, tables: list[tuple[int, str, str]],
     return cold, warm
 
 
+def timed_edits(browser: Any, document_url: str, tables: list[tuple[int, str, str]], dpi: int, times: int
+                ) -> tuple[list[float], list[float]]:
+    """Seconds from Enter in an amount cell to the re-checked panel (verdict, message) and from u (undo) to the
+    panel again, ``times`` each, on the document's first table with rows (the store keeps them, undone)."""
+    page = browser.new_page(viewport=VIEWPORT)
+    edits, undos = [], []
+    for index, _status, _page in tables:
+        page.goto(f"{document_url}/tables/{index}?dpi={dpi}")
+        if page.locator("#grid input.cell").count():
+            break
+    for _ in range(times):
+        cell = page.locator("#grid input.cell").first
+        field, before = cell.get_attribute("data-field"), cell.input_value()
+        cell.fill(f"{float(before or 0) + 1:.2f}")
+        start = time.perf_counter()
+        cell.press("Enter")
+        page.locator("#message", has_text="saved:").wait_for()
+        edits.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        page.keyboard.press("u")
+        page.locator("#message", has_text="undone:").wait_for()
+        undos.append(time.perf_counter() - start)
+        if page.locator(f'#grid input.cell[data-field="{field}"]').first.input_value() != before:
+            raise SystemExit("error: undo did not bring the extracted value back")
+    page.close()
+    return edits, undos
+
+
 def screenshots(browser: Any, base: str, document_url: str, tables: list[tuple[int, str, str]], shots: Path,
                 dpi: int) -> list[Path]:
     shots.mkdir(parents=True, exist_ok=True)
@@ -162,10 +192,11 @@ def main() -> None:
                 browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
                                                      args=["--no-sandbox", "--headless=new", "--disable-gpu"])
                 document_url, tables = tables_of(browser, base, args.pdf.stem)
-                cold, warm = measure(browser, document_url, tables, Path(f"{db}.review-cache"), args.dpi,
-                                     args.repeat)
                 written = [] if args.no_shots else screenshots(browser, base, document_url, tables, args.shots,
                                                                args.dpi)
+                cold, warm = measure(browser, document_url, tables, Path(f"{db}.review-cache"), args.dpi,
+                                     args.repeat)
+                edits, undos = timed_edits(browser, document_url, tables, args.dpi, 3 * args.repeat)
                 browser.close()
         finally:
             server.terminate()
@@ -178,6 +209,10 @@ def main() -> None:
               f"worst {max(cold) * 1000:.0f} ms")
         print(f"table view, warm (page cached):    median {statistics.median(warm) * 1000:.0f} ms, "
               f"worst {max(warm) * 1000:.0f} ms")
+        print(f"edit a cell → re-checked panel:     median {statistics.median(edits) * 1000:.0f} ms, "
+              f"worst {max(edits) * 1000:.0f} ms ({len(edits)} edits)")
+        print(f"undo (u) → re-checked panel:        median {statistics.median(undos) * 1000:.0f} ms, "
+              f"worst {max(undos) * 1000:.0f} ms")
     _print_shots(written)
 
 
