@@ -250,7 +250,7 @@ def test_a_card_fixed_in_its_plan_or_marked_printed_this_way_turns_verified(
     url = f"/documents/{store[1]}/cards/3/corrections"
     marked = post(client, url, {"field": "printed_as_is", "value": "spending_plan"})
     assert marked.status_code == 200 and verdict_of(marked.text) == "verified"  # type: ignore[attr-defined]
-    assert "printed this way" in marked.text  # type: ignore[attr-defined]
+    assert "saved: spending_plan marked as printed this way — verdict verified" in marked.text  # type: ignore
     undo_url = re.search(r'hx-post="(/documents/[^"]+/undo[^"]*)"', marked.text)  # type: ignore[attr-defined]
     assert undo_url and verdict_of(post(client, undo_url.group(1), {}).text) == "failed"  # type: ignore[attr-defined]
     fixed = post(client, url, {"field": "spending_plan.3", "value": "2.00"})
@@ -263,6 +263,7 @@ def test_a_row_added_and_a_kind_changed_show_in_the_grid(client: TestClient, sto
     added = post(client, url, {"field": "row", "code": "", "name": "补录行"})
     assert added.status_code == 200, added.text  # type: ignore[attr-defined]
     assert re.search(r'<tr class="row added" data-row-key="\+\d+"', added.text)  # type: ignore[attr-defined]
+    assert "saved: row 补录行 added" in added.text  # type: ignore[attr-defined]
     rekinded = post(client, url, {"field": "kind", "value": "procurement"})
     assert rekinded.status_code == 200  # type: ignore[attr-defined]
     assert "<option selected>procurement</option>" in rekinded.text  # type: ignore[attr-defined]
@@ -276,7 +277,7 @@ def test_accepting_a_part_makes_next_skip_it(client: TestClient, store: tuple[Pa
     part = first.headers["location"]
     assert part.startswith(f"/documents/{document_id}/")
     accepted = post(client, part + "/corrections", {"field": "accepted"})
-    assert accepted.status_code == 200  # type: ignore[attr-defined]
+    assert accepted.status_code == 200 and "saved: accepted as it is" in accepted.text  # type: ignore[attr-defined]
     assert client.get("/next", follow_redirects=False).headers["location"] != part
 
 

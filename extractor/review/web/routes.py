@@ -174,8 +174,19 @@ def _apply(request: Request, edit: Edit) -> Response:
 
 
 def _describe(correction: Any) -> str:
+    """A correction in a few words for the message line: what changed, from what to what."""
     where = f"{correction.row_key} · " if correction.row_key else ""
-    return f"{where}{correction.field} {_show(correction.old)} → {_show(correction.new)}"
+    field, new = correction.field, correction.new
+    if field == "printed_as_is":
+        return f"{where}{new or 'all of it'} marked as printed this way"
+    if field == "accepted":
+        return "accepted as it is"
+    if field == "row":
+        name = new.get("name") or new.get("code") if isinstance(new, dict) else new
+        return f"row {name} added"
+    if field == "delete_row":
+        return f"row {correction.row_key} left out"
+    return f"{where}{field} {_show(correction.old)} → {_show(new)}"
 
 
 def _show(value: Any) -> str:
