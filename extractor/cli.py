@@ -365,12 +365,28 @@ def review(
         err.print(f"[red]error:[/] {db}: no such database")
         raise typer.Exit(2)
     prepare_store(db)
+    _check_port(host, port)
     config = ReviewConfig(db=db, dpi=dpi, user=user, gold_dir=gold, allowed_hosts=_allowed_hosts(host))
     if config.allowed_hosts == ("*",):
         err.print(f"[yellow]warning:[/] listening on {host}: anyone who reaches this address can read the store")
     out.print(f"yusuan review: http://{_url_host(host)}:{port}/ (store {db}, gold to {config.gold_folder}; "
               "Ctrl-C stops)", highlight=False, soft_wrap=True)
     uvicorn.run(create_app(config), host=host, port=port, log_level="warning")
+
+
+def _check_port(host: str, port: int) -> None:
+    """Stop with one line when ``host:port`` cannot be listened on (taken by another server, a bad address)."""
+    import os
+    import socket
+
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        err.print(f"[red]error:[/] cannot listen on {host}:{port}: {reason} (choose another --port)",
+                  highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from exc
 
 
 def _allowed_hosts(host: str) -> tuple[str, ...]:

@@ -340,3 +340,14 @@ def test_edit_forms_read_into_corrections() -> None:
             table_edit(3, bad)
     with pytest.raises(FormError):
         card_edit(3, {"field": "budget..total"})
+
+
+def test_review_on_a_port_in_use_is_one_line(store: tuple[Path, str]) -> None:
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        review = subprocess.run([sys.executable, "-m", "extractor.cli", "review", "--db", str(store[0]), "--port",
+                                 str(port)], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert review.returncode == 2 and review.stdout == ""
+    assert review.stderr.strip() == f"error: cannot listen on 127.0.0.1:{port}: Address already in use (choose another --port)"
