@@ -91,3 +91,11 @@ def test_change_with_budget_as_subject_beats_the_general_budget_change() -> None
     )
     assert extract_narrative(prose)["change_amount"] == 30.0
     assert extract_narrative("收支预算1,717.85万元,比上年减少49.81万元。")["change_amount"] == -49.81
+
+
+def test_a_name_after_a_change_verb_states_the_change_not_the_figure() -> None:
+    """Jiangsu: "…增加基本支出844.15万元。… 此外，基本支出预算数为7666.68万元" — the first names the change."""
+    prose = ("与上年相比收、支预算总计各增加844.15万元，主要原因是政策性增资，增加基本支出844.15万元。"
+             "此外，基本支出预算数为7666.68万元。")
+    assert extract_narrative(prose)["basic_expenditure"] == 7666.68
+    assert extract_narrative("基本支出预算数为7666.68万元。")["basic_expenditure"] == 7666.68

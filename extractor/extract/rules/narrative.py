@@ -90,7 +90,9 @@ def _number(text: str) -> float:
 
 
 def _first(text: str, compiled: tuple[re.Pattern[str], ...]) -> float | None:
-    matches = [m for p in compiled for m in p.finditer(text)]
+    changed = re.compile(_wordings()["change_verb_before"])
+    matches = [m for p in compiled for m in p.finditer(text)
+               if not changed.search(text[max(m.start() - 4, 0): m.start()])]
     if not matches:
         return None
     first = min(matches, key=lambda m: m.start())
