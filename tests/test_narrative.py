@@ -99,3 +99,15 @@ def test_a_name_after_a_change_verb_states_the_change_not_the_figure() -> None:
              "此外，基本支出预算数为7666.68万元。")
     assert extract_narrative(prose)["basic_expenditure"] == 7666.68
     assert extract_narrative("基本支出预算数为7666.68万元。")["basic_expenditure"] == 7666.68
+
+
+def test_a_page_number_between_a_figure_and_its_unit_is_not_read_into_it() -> None:
+    """Jiangsu: "…因公出国(境)费支出222.5" | page number "27" | "万元,占…" (the page broke inside the figure)."""
+    from extractor.extract.rules.record import _prose_text
+    from extractor.ingest.text import Line
+    from extractor.regions.model import Region
+
+    texts = ["因公出国(境)费支出222.5", "27", "万元,占“三公”经费的26.69%。"]
+    lines = tuple(Line(n, 27 + (n > 1), (text,)) for n, text in enumerate(texts))
+    prose = _prose_text([Region("prose", None, "", lines)])
+    assert extract_narrative(prose)["three_public_outbound"] == 222.5

@@ -29,6 +29,11 @@ _SECONDARY_CLASSIFICATION = vocabulary_words("secondary_classification")
 _PAGE_MARK = re.compile(r"^\s*(?:[-—─–]\s*)?(?:第\s*)?\d{1,3}\s*(?:页)?(?:\s*[-—─–])?\s*(?:/\s*\d{1,3})?\s*$")
 
 
+def is_page_mark(text: str) -> bool:
+    """Return True for a page number or footer printed on a line of its own ("9", "- 9 -", "第9页")."""
+    return bool(_PAGE_MARK.match(text))
+
+
 #: The number label a filing prints above a table's title ("公开表8", "部门公开表7", "表十一", "表2-1"): at the
 #: foot of a region it belongs to the next table.
 TABLE_NUMBER = re.compile(r"^[^\d表]{0,4}(?:表[一二三四五六七八九十\d]+(?:[-—]\d+)?|[一二三四五六七八九十\d]+表)$")

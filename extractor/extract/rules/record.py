@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from extractor.cards.reader import extract_performance_cards
 from extractor.extract.base import ExtractionResult, NotADisclosureError
 from extractor.extract.rules.document import extract_document
+from extractor.extract.rules.grid_body import is_page_mark
 from extractor.extract.rules.narrative import extract_narrative
 from extractor.extract.rules.tables import extract_table, merge_tables
 from extractor.ingest.text import TextDocument
@@ -54,4 +55,7 @@ def prose_states_budget(regions: Sequence[Region]) -> bool:
 
 
 def _prose_text(regions: Sequence[Region]) -> str:
-    return "\n".join(line.text for r in regions if r.kind == "prose" for line in r.lines)
+    """The prose's lines, without the page numbers printed between them (a figure broken by a page break,
+    "支出222.5" | "27" | "万元", is not read as 222.527)."""
+    return "\n".join(line.text for r in regions if r.kind == "prose" for line in r.lines
+                     if not is_page_mark(line.text))
