@@ -399,3 +399,16 @@ def test_gold_filing_errors_are_reported_and_nothing_else_is_an_error(gold: Path
     loose = {(kind, key) for _, kind, key in known}
     unexpected = [f for f in findings if f["severity"] == "error" and (f["table_kind"], f["row_key"]) not in loose]
     assert unexpected == []
+
+
+def test_prose_stating_a_whole_number_is_the_tables_figure_rounded() -> None:
+    """Shanghai 市财政局: prose 收入预算17,192万元 for a 收支总表 in 元 printing 171,915,200 (17,191.52万元)."""
+    record = base_record()
+    summary = table(record, IES)
+    summary["unit"] = "元"
+    for row in summary["rows"]:
+        row["values"]["amount"] = row["values"]["amount"] * 10000 - 4800
+    record["narrative"] = {"income_total": 110}
+    assert "prose.income_total" not in rule_ids(record)
+    record["narrative"]["income_total"] = 111
+    assert "prose.income_total" in rule_ids(record)

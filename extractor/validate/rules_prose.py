@@ -51,6 +51,8 @@ class Located:
 
 
 Locator = Callable[[dict[str, TableView]], "Located | None"]
+#: Half a unit: a figure the prose states as a whole number may be the table's rounded.
+_WHOLE_UNIT = 0.5
 #: The fund-source columns of a 三公 table whose items print no total (items × 一般公共预算 | 政府性基金 | 国有资本).
 _FUND_KEYS = ("general_budget", "government_fund", "state_capital")
 
@@ -198,8 +200,10 @@ def _restated(rule: Rule, key: str, stated: float, unit: str | None, found: Loca
 def _in_units(rule: Rule, site: Site, stated: float, prose_unit: str | None, table_value: float,
               table_unit: str | None, what: str) -> list[Finding]:
     compared_in = coarser(prose_unit, table_unit)
-    return compare(rule, site, stated * unit_ratio(prose_unit, compared_in),
-                   table_value * unit_ratio(table_unit, compared_in), what)
+    prose, table = stated * unit_ratio(prose_unit, compared_in), table_value * unit_ratio(table_unit, compared_in)
+    if float(stated).is_integer() and not float(table).is_integer() and abs(prose - table) <= _WHOLE_UNIT:
+        return []  # the prose states the figure rounded to a whole unit (17,192万元 for 17,191.52)
+    return compare(rule, site, prose, table, what)
 
 
 def _operating_within_public(figures: dict[str, float], tables: dict[str, TableView], unit: str | None,
