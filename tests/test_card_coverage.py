@@ -198,3 +198,16 @@ def test_an_indicator_row_starting_several_pages_is_no_running_head() -> None:
     card["indicators"][2]["value"] = "有效促进"
     assert [f["rule_id"] for f in check_cards_coverage([card], [_region(rows)], running)] == [
         "coverage.indicator_unprinted"]
+
+
+def test_a_dropped_row_printed_in_short_words_between_brackets_is_caught() -> None:
+    """Fuzhou: 资金结算(拨付、下达、发放)及时率 has no six characters in a row, but is a row of its own."""
+    rows = [("项目名称", "城乡居民医保财政补助"), ("一级指标", "二级指标", "三级指标", "指标值"),
+            ("产出指标", "数量指标", "参保人数覆盖面", "≥95%"),
+            ("产出指标", "时效指标", "资金结算(拨付、下达、发放)及时率", "≥80%"),
+            ("专项(项目)名称",)]
+    card = _card(1, "城乡居民医保财政补助", [_indicator("产出指标", "数量指标", "参保人数覆盖面", "≥95%"),
+                                          _indicator("产出指标", "时效指标", "资金结算(拨付、下达、发放)及时率", "≥80%")])
+    assert _errors([card], [_region(rows)]) == []
+    card["indicators"].pop()
+    assert _errors([card], [_region(rows)]) == ["coverage.indicator_unread"]

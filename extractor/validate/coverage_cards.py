@@ -81,6 +81,16 @@ _HEADINGS = (
 #: Column headings an indicator table starts with where its rows print no level1/level2 (指标名称 | 指标值 …).
 _TABLE_HEADINGS = ("三级指标", "指标名称", "指标内容")
 _SUBSTANCE = re.compile(r"[\u4e00-\u9fff]{6,}")
+#: A leftover run: Chinese characters with the punctuation printed inside a cell between them ("资金结算(拨付、下达、
+#: 发放)及时率"), six characters at least.
+_RUN = re.compile(r"[\u4e00-\u9fff](?:[\u4e00-\u9fff]|[()、,](?=[\u4e00-\u9fff(]))*[\u4e00-\u9fff)]")
+_HANZI = re.compile(r"[\u4e00-\u9fff]")
+_HANZI_ONLY = re.compile(r"[^\u4e00-\u9fff]")
+_MIN_RUN = 6
+#: The labels of a card's header block (项目名称, 主管部门, 资金总额 …): the next project's header starts where a
+#: card of several under one title ends.
+_HEADER_LABELS = frozenset({*PROJECT_NAME_LABELS, *OTHER_HEADER_LABELS,
+                            *(word for words in BUDGET_LABELS.values() for word in words)})
 #: A note printed under a card's indicator table (备注：…, 注：…): prose, not an indicator row.
 _NOTE = re.compile(r"备注|(?<![\u4e00-\u9fff])注:")
 #: What a listing prints after a card's last indicator before the next card: a unit's subtotal row (its name
@@ -313,9 +323,11 @@ def _leftover(position: int, card: Mapping[str, Any], zone: str, indicators: lis
                 zone = blank(zone, spots)
                 cursor = spots[0] if key == "level3" else cursor
     labels = {norm(card.get(k)) for k in ("project_name", "fund_use")} | {norm(g) for g in card.get("goals") or []}
-    zone = take_all(zone, blocks | labels | set(_HEADINGS))
+    zone = take_all(take_all(zone, blocks | labels | set(_HEADINGS)), set(_HEADER_LABELS), wrapped=False)
     fields = "|".join(norm(i.get(k)) for i in indicators for k in _TEXT_KEYS)
-    runs = [run for run in _SUBSTANCE.findall(zone) if not pieced(run, fields)]
+    runs = [run for run in _RUN.findall(zone)
+            if len(_HANZI.findall(run)) >= _MIN_RUN and not pieced(_HANZI_ONLY.sub("", run), fields)
+            and not pieced(run, fields)]
     if not runs:
         return []
     return [make_finding(INDICATOR_UNREAD, _site(position, card, None), None, None,
