@@ -88,3 +88,27 @@ def test_agency_code_and_name_of_the_gold_pdfs(case: tuple[str, Path]) -> None:
     document = extract_document(list(split_regions(read_filing((pdf,), "off"))))
     assert document["agency_code"] == expected["agency_code"]
     assert document["agency_name"] is not None and document["fiscal_year"] == expected["fiscal_year"]
+
+
+@pytest.mark.parametrize(("printed", "name"), [("某某市财政局（汇总）", "某某市财政局"), ("某某市财政局(部门汇总)", "某某市财政局"),
+                                               ("某某市交通运输局（本级）", "某某市交通运输局（本级）")])
+def test_a_consolidation_mark_is_no_part_of_the_name_a_scope_is(printed: str, name: str) -> None:
+    regions = [_region("prose", "", ("2026年部门预算",), (f"部门名称：{printed}",))]
+    assert extract_document(regions)["agency_name"] == name
+
+
+def _unit_table(kind: str | None, unit: str) -> Region:
+    return _region("table", "表", ("表",), ("部门：某某局", f"单位：{unit}"), table_kind=kind)
+
+
+@pytest.mark.parametrize(("tables", "prose", "unit"), [
+    ((("income_summary", "元"), ("expenditure_summary", "元"), ("other", "万元")), "支出1.00万元", "元"),
+    ((("income_summary", "元"), ("expenditure_summary", "万元")), "支出1.00万元", "万元"),
+    ((("income_summary", "万元"),), "", "万元"),
+    ((("other", "元"),), "支出1.00万元", "元"),
+    ((), "合计1,000.00元", "元"),
+    ((), "", "万元"),
+])
+def test_the_unit_is_the_budget_tables_then_any_tables_then_the_proses(tables, prose, unit) -> None:
+    regions = [*(_unit_table(kind, u) for kind, u in tables), _region("prose", "", (prose,))]
+    assert extract_document(regions)["currency_unit"] == unit

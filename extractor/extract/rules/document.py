@@ -32,12 +32,19 @@ def extract_document(regions: list[Region]) -> dict:
     code, name = _agency(header_lines)
     return {
         "agency_code": code or _code_from_column(tables) or _code_from_cards(regions),
-        "agency_name": name or _labelled_in_opening(regions) or _agency_from_titles(regions)
-        or _agency_from_cover(regions),
+        "agency_name": _without_consolidation_mark(name or _labelled_in_opening(regions)
+                                                   or _agency_from_titles(regions) or _agency_from_cover(regions)),
         "fiscal_year": _fiscal_year(header_lines, regions),
         "budget_level": _budget_level(regions),
         "currency_unit": _currency_unit(regions),
     }
+
+
+def _without_consolidation_mark(name: str | None) -> str | None:
+    """The agency without a consolidation mark: 某局（汇总） is the department's consolidated filing, the
+    department itself, as its tables name it. A scope that names another entity (某局（本级）: the agency's own
+    level, not the department) is part of the name and kept."""
+    return re.sub(r"[(（](?:部门)?汇总[)）]$", "", name) or name if name else name
 
 
 def _agency(header_lines: list) -> tuple[str | None, str | None]:
@@ -89,14 +96,23 @@ def _budget_level(regions: list[Region]) -> str | None:
 
 
 def _currency_unit(regions: list[Region]) -> str:
-    """The unit the filing states its figures in: 万元 when its prose or any table uses 万元."""
+    """The unit the filing states its budget tables in (the contract: 单位 printed on the tables).
+
+    The budget tables of the contract's kinds decide: 万元 when any of them prints 万元 (a filing mixing 元
+    tables with 万元 ones states its figures in 万元, as its prose does), else their most printed unit. Tables
+    of no kind (a 部门整体绩效目标表 in 万元 beside budget tables all in 元) count only when no budget table
+    prints a unit, the prose only when no table does; 万元 when nothing says.
+    """
     tables = [r for r in regions if r.kind == "table"]
-    units = Counter(u for r in tables for line in r.lines[:12]
-                    for u in re.findall(r"单位[:：]\s*(万元|千元|元)", line.text))
-    prose_wan = any("万元" in line.text for r in regions if r.kind == "prose" for line in r.lines)
-    if units.get("万元") or (prose_wan and units):
-        return "万元"
-    return units.most_common(1)[0][0] if units else "万元"
+    budget = [r for r in tables if r.table_kind not in (None, "other")]
+    for group in (budget, tables):
+        units = Counter(u for r in group for line in r.lines[:12]
+                        for u in re.findall(r"单位[:：]\s*(万元|千元|元)", line.text))
+        if units:
+            return "万元" if units.get("万元") else units.most_common(1)[0][0]
+    prose = Counter(u for r in regions if r.kind == "prose" for line in r.lines
+                    for u in re.findall(r"\d\s*(万元|千元|元)", line.text))
+    return "万元" if not prose or prose.get("万元") else prose.most_common(1)[0][0]
 
 
 def _agency_from_titles(regions: list[Region]) -> str | None:
