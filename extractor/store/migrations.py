@@ -228,6 +228,19 @@ _LLM_TABLES = (
     """,
 )
 
+def _not_verified_view(name: str, verdicts: str) -> str:
+    """The parts a user must look at: every table and card of ``verdicts`` that is not verified, with its
+    document (over the extraction's verdicts, or the corrected ones)."""
+    return f"""
+    CREATE VIEW {name} AS
+    SELECT d.source_name, v.part, v.kind, v.table_index, v.card_seq, v.title, v.status, v.cause, v.reasons,
+           v.document_id
+    FROM {verdicts} AS v
+    JOIN documents AS d ON d.document_id = v.document_id
+    WHERE v.part <> 'document' AND v.status <> 'verified'
+    """
+
+
 _VERDICTS = (
     # One row per document, table and card: verified / unverified / failed, the cause of a failure
     # (filing: its own figures do not add up; extraction: the record differs from the print) and why.
@@ -245,14 +258,7 @@ _VERDICTS = (
     )
     """,
     # The parts a user must look at: every table and card that is not verified, with its document.
-    """
-    CREATE VIEW v_not_verified AS
-    SELECT d.source_name, v.part, v.kind, v.table_index, v.card_seq, v.title, v.status, v.cause, v.reasons,
-           v.document_id
-    FROM verdicts AS v
-    JOIN documents AS d ON d.document_id = v.document_id
-    WHERE v.part <> 'document' AND v.status <> 'verified'
-    """,
+    _not_verified_view("v_not_verified", "verdicts"),
 )
 
 #: Tables derived from a corrected record (one set of rows per document that has active corrections), shaped
@@ -306,14 +312,7 @@ _CORRECTIONS = (
     LEFT JOIN review_records AS r ON r.document_id = d.document_id
     WHERE d.record IS NOT NULL
     """,
-    """
-    CREATE VIEW v_not_verified_corrected AS
-    SELECT d.source_name, v.part, v.kind, v.table_index, v.card_seq, v.title, v.status, v.cause, v.reasons,
-           v.document_id
-    FROM v_verdicts_corrected AS v
-    JOIN documents AS d ON d.document_id = v.document_id
-    WHERE v.part <> 'document' AND v.status <> 'verified'
-    """,
+    _not_verified_view("v_not_verified_corrected", "v_verdicts_corrected"),
 )
 
 MIGRATIONS: tuple[Migration, ...] = (

@@ -126,31 +126,25 @@ def part_url(document_id: str, part: str, index: int) -> str:
 
 async def correct_table(request: Request) -> Response:
     """Store one correction of a table (a cell, a row's name, an added row, the kind, a mark) and re-check it."""
-    form = {k: str(v) for k, v in (await request.form()).items()}
-    return await run_in_threadpool(_correct_table, request, form)
-
-
-def _correct_table(request: Request, form: dict[str, str]) -> Response:
-    index = request.path_params["index"]
-    try:
-        edit = table_edit(index, form)
-    except FormError as error:
-        return _table_page(request, index, "_table_panel.html", 422, message=str(error), message_kind="error")
-    return _apply(request, edit)
+    return await _correct(request, "table")
 
 
 async def correct_card(request: Request) -> Response:
     """Store one correction of a card (a field, a plan month, an indicator, a mark) and re-check it."""
+    return await _correct(request, "card")
+
+
+async def _correct(request: Request, part: str) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items()}
-    return await run_in_threadpool(_correct_card, request, form)
+    return await run_in_threadpool(_correct_part, request, part, form)
 
 
-def _correct_card(request: Request, form: dict[str, str]) -> Response:
-    seq = request.path_params["seq"]
+def _correct_part(request: Request, part: str, form: dict[str, str]) -> Response:
+    index = request.path_params["index" if part == "table" else "seq"]
     try:
-        edit = card_edit(seq, form)
+        edit = (table_edit if part == "table" else card_edit)(index, form)
     except FormError as error:
-        return _card_page(request, seq, "_card_panel.html", 422, message=str(error), message_kind="error")
+        return _panel(request, part, index, 422, message=str(error), message_kind="error")
     return _apply(request, edit)
 
 
