@@ -7,10 +7,7 @@ from extractor.ingest.text import Line
 from extractor.validate.coverage import total_findings
 from extractor.validate.rules_common import TableView
 from tests.test_arithmetic import BASIC, ES, IES, IS, Record, _coded, _sided, base_record, check_record, setv, table
-
-
-def _errors(record: Record) -> set[str]:
-    return {f["rule_id"] for f in check_record(record) if f["severity"] == "error"}
+from tests.test_arithmetic_layouts import _errors
 
 
 def _side_headed_by_total(record: Record) -> None:
